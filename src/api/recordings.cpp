@@ -1,0 +1,143 @@
+// /v1/recordings and /v1/users/{user_id}/recordings: list, read, download
+// with Range support, delete.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "api/audio_parts.h"
+#include "api/byte_range.h"
+#include "api/deletion.h"
+#include "api/resources.h"
+#include "api/routes.h"
+#include "http/errors.h"
+#include "util/ids.h"
+
+namespace talegraph::api {
+
+namespace {
+
+using boost::beast::http::status;
+using boost::beast::http::verb;
+
+constexpr int64_t kDefaultPageSize = 100;
+constexpr int64_t kMaxPageSize = 1000;
+
+// The stored fields that are bookkeeping, not part of the API's view.
+boost::json::object RecordingView(const store::Document& recording) {
+  boost::json::object view = WithId(recording);
+  view.erase("part_bytes");
+  view.erase("part_count");
+  return view;
+}
+
+int64_t ReadLimit(const http::Request& request) {
+  auto text = request.QueryParam("limit");
+  if (!text) {
+    return kDefaultPageSize;
+  }
+  int64_t limit = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (text->empty() || error != std::errc() || end != text->data() + text->size() || limit < 1 ||
+      limit > kMaxPageSize) {
+    throw http::Unprocessable("invalid_field",
+                              fmt::format("query parameter limit must be an integer from 1 to {}, "
+                                          "found \"{}\"",
+                                          kMaxPageSize, text->substr(0, 40)));
+  }
+  return limit;
+}
+
+http::Response ListRecordings(ApiContext& context, http::Request& request) {
+  const std::string& user_id = request.PathParam("user_id");
+  LoadOrThrow(context.documents, "users", "user", user_id);
+  int64_t limit = ReadLimit(request);
+  store::ListOptions options{static_cast<size_t>(limit + 1), ""};
+  if (auto token = request.QueryParam("page_token")) {
+    if (!util::IsValidId(*token)) {
+      throw http::Unprocessable("invalid_field",
+                                "query parameter page_token is not one this server returned; "
+                                "pass next_page_token from the previous page");
+    }
+    options.start_after = std::string(*token);
+  }
+
+  auto recordings =
+      context.documents.Query("recordings", "user_id", boost::json::value(user_id), options);
+  boost::json::value next_page_token = nullptr;
+  if (recordings.size() > static_cast<size_t>(limit)) {
+    recordings.resize(static_cast<size_t>(limit));
+    next_page_token = recordings.back().Id();
+  }
+  boost::json::array items;
+  for (const auto& recording : recordings) {
+    items.push_back(RecordingView(recording));
+  }
+  return http::JsonResponse(status::ok,
+                            {{"recordings", std::move(items)}, {"next_page_token", next_page_token}});
+}
+
+http::Response ReadRecording(ApiContext& context, http::Request& request) {
+  auto recording = LoadOrThrow(context.documents, "recordings", "recording",
+                               request.PathParam("recording_id"));
+  return http::JsonResponse(status::ok, RecordingView(recording));
+}
+
+http::Response DownloadAudio(ApiContext& context, http::Request& request) {
+  const std::string& id = request.PathParam("recording_id");
+  auto recording = LoadOrThrow(context.documents, "recordings", "recording", id);
+  const auto& fields = recording.fields;
+  uint64_t size = static_cast<uint64_t>(fields.at("size_bytes").as_int64());
+  uint64_t part_bytes = static_cast<uint64_t>(fields.at("part_bytes").as_int64());
+
+  RangeRequest range = ParseRange(request.Header("Range"), size);
+  if (range.status == RangeStatus::kUnsatisfiable) {
+    http::HttpError error(status::range_not_satisfiable, "range_not_satisfiable",
+                          fmt::format("Range \"{}\" is malformed or outside the {} bytes of "
+                                      "recording \"{}\"; use bytes=first-last with last < {}",
+                                      request.Header("Range").substr(0, 100), size, id, size));
+    error.headers().emplace_back("Content-Range", fmt::format("bytes */{}", size));
+    throw error;
+  }
+
+  // NOTE: the selected bytes are assembled in memory; a streaming body would
+  // keep memory flat for very long recordings.
+  ByteRange bytes = range.status == RangeStatus::kSatisfiable ? range.range
+                                                               : ByteRange{0, size - 1};
+  http::Response response;
+  response.content_type = std::string(fields.at("content_type").as_string());
+  response.headers.emplace_back("Accept-Ranges", "bytes");
+  response.headers.emplace_back("ETag", fmt::format("\"{}\"", fields.at("sha256").as_string()));
+  response.body = ReadRecordingBytes(context.documents, id, part_bytes, bytes.first, bytes.last);
+  if (range.status == RangeStatus::kSatisfiable) {
+    response.status = status::partial_content;
+    response.headers.emplace_back("Content-Range",
+                                  fmt::format("bytes {}-{}/{}", bytes.first, bytes.last, size));
+  }
+  return response;
+}
+
+http::Response RemoveRecording(ApiContext& context, http::Request& request) {
+  auto recording = LoadOrThrow(context.documents, "recordings", "recording",
+                               request.PathParam("recording_id"));
+  DeleteRecording(context, recording);
+  spdlog::info("recording {} deleted request_id={}", recording.Id(), request.request_id);
+  return http::EmptyResponse(status::no_content);
+}
+
+}  // namespace
+
+void DeleteRecording(ApiContext& context, const store::Document& recording) {
+  uint64_t part_count = static_cast<uint64_t>(recording.fields.at("part_count").as_int64());
+  DeleteAll(context.documents, RecordingPartPaths(recording.Id(), part_count));
+  context.documents.Delete(recording.path);
+}
+
+void AddRecordingRoutes(http::Router& router, ApiContext& context) {
+  router.Add({verb::get, "/v1/users/{user_id}/recordings", Bind(context, ListRecordings)});
+  router.Add({verb::get, "/v1/recordings/{recording_id}", Bind(context, ReadRecording)});
+  router.Add({verb::get, "/v1/recordings/{recording_id}/audio", Bind(context, DownloadAudio)});
+  router.Add({verb::delete_, "/v1/recordings/{recording_id}", Bind(context, RemoveRecording)});
+}
+
+}  // namespace talegraph::api

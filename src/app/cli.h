@@ -1,0 +1,26 @@
+// Command line of the talegraph executable.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace talegraph::app {
+
+enum class Command { kServe, kCheckConfig, kVersion, kHelp };
+
+struct CommandLine {
+  Command command = Command::kHelp;
+  config::ConfigSources sources;
+};
+
+// Parses argv (without the program name). Throws std::invalid_argument with
+// a message for the user on a bad command line.
+CommandLine ParseCommandLine(const std::vector<std::string>& arguments);
+
+// Returns the --help text.
+std::string UsageText();
+
+}  // namespace talegraph::app

@@ -1,0 +1,175 @@
+#include "config/config.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "config/table_reader.h"
+
+namespace talegraph::config {
+
+namespace {
+
+constexpr int64_t kMaxThreads = 256;
+constexpr int64_t kMaxTimeoutSeconds = 3600;
+
+void ReadServer(TableReader& reader, ServerConfig& server) {
+  reader.ReadString("host", server.host);
+  reader.ReadNumber("port", server.port, 0, 65535);
+  reader.ReadNumber("io_threads", server.io_threads, 1, kMaxThreads);
+  reader.ReadNumber("worker_threads", server.worker_threads, 1, kMaxThreads);
+  reader.ReadNumber("max_header_bytes", server.max_header_bytes, 1024, 1048576);
+  reader.ReadNumber("max_json_body_bytes", server.max_json_body_bytes, 1024, 16777216);
+  reader.ReadNumber("max_chunk_bytes", server.max_chunk_bytes, 1024, 268435456);
+  reader.ReadSeconds("header_timeout_seconds", server.header_timeout, 1, kMaxTimeoutSeconds);
+  reader.ReadSeconds("body_timeout_seconds", server.body_timeout, 1, kMaxTimeoutSeconds);
+  reader.ReadSeconds("idle_timeout_seconds", server.idle_timeout, 1, kMaxTimeoutSeconds);
+  reader.ReadSeconds("shutdown_timeout_seconds", server.shutdown_timeout, 1, kMaxTimeoutSeconds);
+}
+
+void ReadCors(TableReader& reader, CorsConfig& cors) {
+  reader.ReadStrings("allowed_origins", cors.allowed_origins);
+  reader.ReadStrings("allowed_headers", cors.allowed_headers);
+  reader.ReadNumber("max_age_seconds", cors.max_age_seconds, 0, 86400);
+}
+
+void ReadLog(TableReader& reader, LogConfig& log) {
+  reader.ReadChoice("level", log.level, {"trace", "debug", "info", "warn", "error", "critical"});
+  reader.ReadChoice("format", log.format, {"text", "json"});
+}
+
+void ReadStorage(TableReader& reader, StorageConfig& storage) {
+  reader.ReadChoice("documents", storage.documents, {"sqlite"});
+  reader.ReadString("sqlite_path", storage.sqlite_path);
+  reader.ReadNumber("audio_part_bytes", storage.audio_part_bytes, 1024, 1000000);
+}
+
+void ReadUploads(TableReader& reader, UploadsConfig& uploads) {
+  reader.ReadNumber("max_chunks", uploads.max_chunks, 1, 5000);
+  reader.ReadNumber("max_total_bytes", uploads.max_total_bytes, 1, int64_t{1} << 40);
+}
+
+// Calls `read` with a reader over the table `name` of `root`, when present.
+template <typename Section, typename ReadFunction>
+void ReadSection(const toml::table& root, std::string_view name, Section& section,
+                 ReadFunction read, std::vector<std::string>& errors) {
+  const toml::node* node = root.get(name);
+  if (node == nullptr) {
+    return;
+  }
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    errors.push_back(fmt::format("{}: expected a table ([{}])", name, name));
+    return;
+  }
+  TableReader reader(*table, std::string(name), errors);
+  read(reader, section);
+  reader.RejectUnknownKeys();
+}
+
+void RejectUnknownSections(const toml::table& root,
+                           std::initializer_list<std::string_view> sections,
+                           std::vector<std::string>& errors) {
+  for (const auto& [key, node] : root) {
+    bool known = false;
+    for (std::string_view section : sections) {
+      known = known || key.str() == section;
+    }
+    if (!known) {
+      errors.push_back(fmt::format("{}: unknown key; accepted tables are [{}]", key.str(),
+                                   fmt::join(sections, "], [")));
+    }
+  }
+}
+
+toml::table ParseToml(std::string_view text, std::string_view origin) {
+  try {
+    return toml::parse(text, origin);
+  } catch (const toml::parse_error& error) {
+    const auto& begin = error.source().begin;
+    throw ConfigError(fmt::format("{}:{}:{}: invalid TOML: {}", origin, begin.line, begin.column,
+                                  error.description()));
+  }
+}
+
+void ThrowIfAny(const std::vector<std::string>& errors, std::string_view origin) {
+  if (!errors.empty()) {
+    throw ConfigError(fmt::format("invalid configuration in {}:\n  {}", origin,
+                                  fmt::join(errors, "\n  ")));
+  }
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw ConfigError(fmt::format("cannot read configuration file {}", path.string()));
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+Secrets ParseSecrets(std::string_view toml_text, std::string_view origin) {
+  toml::table root = ParseToml(toml_text, origin);
+  std::vector<std::string> errors;
+  Secrets secrets;
+  ReadSection(
+      root, "firestore", secrets,
+      [](TableReader& r, Secrets& s) { r.ReadString("credentials_file", s.firestore_credentials_file); },
+      errors);
+  ReadSection(
+      root, "neo4j", secrets, [](TableReader& r, Secrets& s) { r.ReadString("password", s.neo4j_password); },
+      errors);
+  ReadSection(
+      root, "openai", secrets, [](TableReader& r, Secrets& s) { r.ReadString("api_key", s.openai_api_key); },
+      errors);
+  RejectUnknownSections(root, {"firestore", "neo4j", "openai"}, errors);
+  ThrowIfAny(errors, origin);
+  return secrets;
+}
+
+uint16_t ParsePort(std::string_view text) {
+  unsigned value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value > 65535) {
+    throw ConfigError(
+        fmt::format("PORT: \"{}\" is not a port; use an integer from 0 to 65535", text));
+  }
+  return static_cast<uint16_t>(value);
+}
+
+}  // namespace
+
+Config ParseSettings(std::string_view toml_text, std::string_view origin) {
+  toml::table root = ParseToml(toml_text, origin);
+  std::vector<std::string> errors;
+  Config config;
+  ReadSection(root, "server", config.server, ReadServer, errors);
+  ReadSection(root, "cors", config.cors, ReadCors, errors);
+  ReadSection(root, "log", config.log, ReadLog, errors);
+  ReadSection(root, "storage", config.storage, ReadStorage, errors);
+  ReadSection(root, "uploads", config.uploads, ReadUploads, errors);
+  RejectUnknownSections(root, {"server", "cors", "log", "storage", "uploads"}, errors);
+  ThrowIfAny(errors, origin);
+  return config;
+}
+
+Config LoadConfig(const ConfigSources& sources) {
+  Config config;
+  std::filesystem::path settings_path = sources.settings_path.value_or("config/talegraph.toml");
+  if (sources.settings_path || std::filesystem::exists(settings_path)) {
+    config = ParseSettings(ReadFile(settings_path), settings_path.string());
+  }
+  if (std::filesystem::exists(sources.secrets_path)) {
+    config.secrets = ParseSecrets(ReadFile(sources.secrets_path), sources.secrets_path.string());
+  }
+  if (sources.port_override) {
+    config.server.port = ParsePort(*sources.port_override);
+  }
+  return config;
+}
+
+}  // namespace talegraph::config

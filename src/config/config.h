@@ -1,0 +1,95 @@
+// talegraph's settings and secrets, with the defaults that
+// config/talegraph.toml documents. A test checks that the two agree.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace talegraph::config {
+
+struct ServerConfig {
+  std::string host = "0.0.0.0";
+  uint16_t port = 8080;
+  int io_threads = 2;
+  int worker_threads = 4;
+  size_t max_header_bytes = 16384;
+  size_t max_json_body_bytes = 1048576;
+  size_t max_chunk_bytes = 8388608;
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds body_timeout{60};
+  std::chrono::seconds idle_timeout{30};
+  std::chrono::seconds shutdown_timeout{20};
+};
+
+struct CorsConfig {
+  std::vector<std::string> allowed_origins = {"*"};
+  std::vector<std::string> allowed_headers = {"Content-Type", "Range", "X-Request-ID"};
+  int max_age_seconds = 600;
+};
+
+struct LogConfig {
+  std::string level = "info";
+  std::string format = "text";
+};
+
+struct StorageConfig {
+  std::string documents = "sqlite";
+  std::string sqlite_path = "data/talegraph.db";
+  size_t audio_part_bytes = 524288;
+};
+
+struct UploadsConfig {
+  size_t max_chunks = 4096;
+  uint64_t max_total_bytes = 4294967296;
+};
+
+// Values from config/secrets.toml. Never log them.
+struct Secrets {
+  std::string firestore_credentials_file;
+  std::string neo4j_password;
+  std::string openai_api_key;
+};
+
+struct Config {
+  ServerConfig server;
+  CorsConfig cors;
+  LogConfig log;
+  StorageConfig storage;
+  UploadsConfig uploads;
+  Secrets secrets;
+};
+
+// Invalid configuration. The message lists every problem found, one a line,
+// each with the key's path and the accepted values.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ConfigSources {
+  // Settings file; nullopt reads config/talegraph.toml when it exists and
+  // keeps the built-in defaults when it does not.
+  std::optional<std::filesystem::path> settings_path;
+  // Secrets file; a missing file means no secrets.
+  std::filesystem::path secrets_path = "config/secrets.toml";
+  // Value of the PORT environment variable, when set.
+  std::optional<std::string> port_override;
+};
+
+// Loads and validates the configuration. Throws ConfigError.
+Config LoadConfig(const ConfigSources& sources);
+
+// Parses settings from TOML text; `origin` names the text in messages.
+// Throws ConfigError.
+Config ParseSettings(std::string_view toml_text, std::string_view origin);
+
+// Returns the effective settings as TOML, with each secret shown only as set
+// or not set.
+std::string DescribeConfig(const Config& config);
+
+}  // namespace talegraph::config

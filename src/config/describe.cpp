@@ -1,0 +1,58 @@
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "config/config.h"
+
+namespace talegraph::config {
+
+namespace {
+
+toml::array Strings(const std::vector<std::string>& values) {
+  toml::array array;
+  for (const auto& value : values) {
+    array.push_back(value);
+  }
+  return array;
+}
+
+std::string_view Mask(const std::string& secret) { return secret.empty() ? "(not set)" : "(set)"; }
+
+}  // namespace
+
+std::string DescribeConfig(const Config& config) {
+  const auto& server = config.server;
+  toml::table root{
+      {"server",
+       toml::table{{"host", server.host},
+                   {"port", server.port},
+                   {"io_threads", server.io_threads},
+                   {"worker_threads", server.worker_threads},
+                   {"max_header_bytes", static_cast<int64_t>(server.max_header_bytes)},
+                   {"max_json_body_bytes", static_cast<int64_t>(server.max_json_body_bytes)},
+                   {"max_chunk_bytes", static_cast<int64_t>(server.max_chunk_bytes)},
+                   {"header_timeout_seconds", server.header_timeout.count()},
+                   {"body_timeout_seconds", server.body_timeout.count()},
+                   {"idle_timeout_seconds", server.idle_timeout.count()},
+                   {"shutdown_timeout_seconds", server.shutdown_timeout.count()}}},
+      {"cors", toml::table{{"allowed_origins", Strings(config.cors.allowed_origins)},
+                           {"allowed_headers", Strings(config.cors.allowed_headers)},
+                           {"max_age_seconds", config.cors.max_age_seconds}}},
+      {"log", toml::table{{"level", config.log.level}, {"format", config.log.format}}},
+      {"storage",
+       toml::table{{"documents", config.storage.documents},
+                   {"sqlite_path", config.storage.sqlite_path},
+                   {"audio_part_bytes", static_cast<int64_t>(config.storage.audio_part_bytes)}}},
+      {"uploads",
+       toml::table{{"max_chunks", static_cast<int64_t>(config.uploads.max_chunks)},
+                   {"max_total_bytes", static_cast<int64_t>(config.uploads.max_total_bytes)}}},
+  };
+
+  std::ostringstream out;
+  out << root << "\n\n# secrets\n"
+      << "# firestore.credentials_file " << Mask(config.secrets.firestore_credentials_file) << "\n"
+      << "# neo4j.password " << Mask(config.secrets.neo4j_password) << "\n"
+      << "# openai.api_key " << Mask(config.secrets.openai_api_key) << "\n";
+  return out.str();
+}
+
+}  // namespace talegraph::config

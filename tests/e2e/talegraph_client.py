@@ -1,0 +1,234 @@
+"""HTTP client and assertion helpers for the talegraph end-to-end tests.
+
+Only the standard library is used, so the tests run wherever python3 and
+pytest are installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import re
+from typing import Any, NamedTuple
+
+# Settings of the test server's config that the tests depend on. They are
+# smaller than the server's defaults so that the tests that reach them run fast.
+MAX_CHUNK_BYTES = 1048576
+AUDIO_PART_BYTES = 65536
+HEADER_TIMEOUT_SECONDS = 2
+
+# Server-generated ids are 20 characters of [A-Za-z0-9].
+GENERATED_ID = re.compile(r"^[A-Za-z0-9]{20}$")
+# RFC 3339 UTC with milliseconds, for example 2026-12-03T21:04:05.123Z.
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+class Response(NamedTuple):
+    status: int
+    # Header names are lowercase. A repeated header keeps its last value.
+    headers: dict[str, str]
+    body: bytes
+
+
+class JsonResponse(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    # The parsed body, or None when the body is empty.
+    data: Any
+
+
+class Client:
+    """HTTP client for one running talegraph server.
+
+    Every request uses a fresh connection, so one test's broken connection
+    never affects the next request.
+    """
+
+    def __init__(self, host: str, port: int, timeout: float = 30.0):
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Send one request on a new connection and return the whole response.
+
+        http.client sends `path` as given, so `..` and percent escapes reach
+        the server unchanged.
+        """
+        connection = self.connect()
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            data = response.read()
+        except (ConnectionError, http.client.HTTPException) as exc:
+            raise AssertionError(
+                f"{method} {path}: the connection failed before the whole response was read: {exc!r}"
+            ) from exc
+        finally:
+            connection.close()
+        return Response(response.status, lowercase_headers(response), data)
+
+    def json(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> JsonResponse:
+        """Send `body` encoded as JSON (none when it is None) and parse the response body."""
+        all_headers = dict(headers or {})
+        encoded = None
+        if body is not None:
+            encoded = json.dumps(body).encode()
+            all_headers.setdefault("Content-Type", "application/json")
+        response = self.request(method, path, encoded, all_headers)
+        return JsonResponse(
+            response.status, response.headers, parse_json(response, f"{method} {path}")
+        )
+
+    def create_user(self, name: str = "Test User", **fields: Any) -> dict:
+        status, _, user = self.json("POST", "/v1/users", {"name": name, **fields})
+        assert status == 201, f"POST /v1/users returned {status}: {user}"
+        return user
+
+    def start_upload(
+        self, user_id: str, content_type: str = "audio/mp4", **fields: Any
+    ) -> dict:
+        body = {"user_id": user_id, "content_type": content_type, **fields}
+        status, _, upload = self.json("POST", "/v1/uploads", body)
+        assert status == 201, f"POST /v1/uploads returned {status}: {upload}"
+        return upload
+
+    def put_chunk(
+        self,
+        upload_id: str,
+        index: int | str,
+        data: bytes,
+        content_type: str | None = "application/octet-stream",
+    ) -> JsonResponse:
+        path = f"/v1/uploads/{upload_id}/chunks/{index}"
+        headers = {} if content_type is None else {"Content-Type": content_type}
+        response = self.request("PUT", path, data, headers)
+        return JsonResponse(
+            response.status, response.headers, parse_json(response, f"PUT {path}")
+        )
+
+    def put_chunk_ok(self, upload_id: str, index: int, data: bytes) -> dict:
+        """Store one chunk and check the receipt against the bytes sent."""
+        status, _, receipt = self.put_chunk(upload_id, index, data)
+        assert status == 200, f"chunk {index} returned {status}: {receipt}"
+        assert receipt["upload_id"] == upload_id
+        assert receipt["index"] == index
+        assert receipt["size"] == len(data)
+        assert receipt["sha256"].lower() == sha256_hex(data)
+        return receipt
+
+    def get_upload(self, upload_id: str) -> dict:
+        status, _, upload = self.json("GET", f"/v1/uploads/{upload_id}")
+        assert status == 200, f"GET upload {upload_id} returned {status}: {upload}"
+        return upload
+
+    def complete(self, upload_id: str, body: dict | None = None) -> JsonResponse:
+        return self.json("POST", f"/v1/uploads/{upload_id}/complete", body)
+
+    def upload_recording(
+        self,
+        user_id: str,
+        data: bytes,
+        chunk_sizes: list[int] | None = None,
+        content_type: str = "audio/mp4",
+    ) -> str:
+        """Upload `data` in chunks of `chunk_sizes` (one chunk by default) and return the recording id."""
+        chunks = split_bytes(data, chunk_sizes or [len(data)])
+        upload = self.start_upload(user_id, content_type, chunk_count=len(chunks))
+        for index, chunk in enumerate(chunks):
+            self.put_chunk_ok(upload["upload_id"], index, chunk)
+        status, _, result = self.complete(
+            upload["upload_id"], {"total_bytes": len(data), "sha256": sha256_hex(data)}
+        )
+        assert status == 202, f"complete returned {status}: {result}"
+        return result["recording_id"]
+
+
+def lowercase_headers(response: http.client.HTTPResponse) -> dict[str, str]:
+    return {name.lower(): value for name, value in response.getheaders()}
+
+
+def parse_json(response: Response, request_line: str) -> Any:
+    """Parse the body as JSON, or return None when it is empty."""
+    if not response.body:
+        return None
+    try:
+        return json.loads(response.body)
+    except ValueError as exc:
+        raise AssertionError(
+            f"{request_line} returned {response.status} with a body that is not JSON: "
+            f"{response.body[:300]!r}"
+        ) from exc
+
+
+def assert_error(
+    response: Response | JsonResponse,
+    status: int,
+    code: str,
+    *mentions: str | tuple[str, ...],
+) -> dict:
+    """Check an error response and return its parsed body.
+
+    Each mention is a string that `detail` must contain, or a tuple of
+    strings of which `detail` must contain at least one. The comparison
+    ignores case.
+    """
+    if isinstance(response, Response):
+        body = parse_json(response, "the request")
+    else:
+        body = response.data
+    assert (
+        response.status == status
+    ), f"expected {status} {code}, got {response.status}: {body}"
+    assert isinstance(body, dict), f"error body is not a JSON object: {body!r}"
+    assert body.get("code") == code, f"expected code {code!r}: {body}"
+    detail = body.get("detail")
+    assert isinstance(detail, str) and detail, f"error has no detail: {body}"
+    for mention in mentions:
+        choices = mention if isinstance(mention, tuple) else (mention,)
+        assert any(
+            choice.lower() in detail.lower() for choice in choices
+        ), f"detail {detail!r} mentions none of {choices}"
+    return body
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def split_bytes(data: bytes, sizes: list[int]) -> list[bytes]:
+    assert sum(sizes) == len(
+        data
+    ), f"chunk sizes {sizes} do not add up to {len(data)} bytes"
+    chunks = []
+    offset = 0
+    for size in sizes:
+        chunks.append(data[offset : offset + size])
+        offset += size
+    return chunks
+
+
+def random_bytes(size: int) -> bytes:
+    return os.urandom(size)
+
+
+def unknown_id() -> str:
+    """Return a well-formed id that no stored document has."""
+    return "missing" + os.urandom(8).hex()

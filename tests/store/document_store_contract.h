@@ -1,0 +1,46 @@
+// DocumentStoreContract: the behavior every DocumentStore backend must share, as a
+// value-parameterized GoogleTest suite. A backend runs it from its own test file:
+//
+//   INSTANTIATE_TEST_SUITE_P(
+//       Sqlite, DocumentStoreContract,
+//       ::testing::Values(DocumentStoreFactory{"InMemory", [] { return MakeStore(); }}),
+//       DocumentStoreFactoryName);
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "store/document_store.h"
+
+namespace talegraph::store {
+
+// A backend under test.
+struct DocumentStoreFactory {
+  // Suffix of the test names, letters, digits and '_' only, such as "InMemory".
+  std::string name;
+  // Returns a fresh, empty store. Called once per test, before the test body.
+  std::function<std::unique_ptr<DocumentStore>()> create;
+};
+
+// Prints the factory's name in failure messages, in place of its bytes.
+void PrintTo(const DocumentStoreFactory& factory, std::ostream* output);
+
+// Names each instantiated test after its factory.
+std::string DocumentStoreFactoryName(
+    const ::testing::TestParamInfo<DocumentStoreFactory>& parameter);
+
+class DocumentStoreContract : public ::testing::TestWithParam<DocumentStoreFactory> {
+ protected:
+  void SetUp() override;
+
+  DocumentStore& store() { return *store_; }
+
+ private:
+  std::unique_ptr<DocumentStore> store_;
+};
+
+}  // namespace talegraph::store
