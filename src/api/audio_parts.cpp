@@ -98,7 +98,8 @@ std::string ReadRecordingBytes(store::DocumentStore& documents, std::string_view
   for (uint64_t part = first / part_bytes; part <= last / part_bytes; ++part) {
     auto document = documents.Get(RecordingPartPath(recording_id, part));
     uint64_t part_start = part * part_bytes;
-    if (!document || part_start + document->data.size() <= std::min(last, part_start + part_bytes - 1)) {
+    if (!document ||
+        part_start + document->data.size() <= std::min(last, part_start + part_bytes - 1)) {
       throw std::runtime_error(
           fmt::format("audio part {} of recording {} is missing or short", part, recording_id));
     }

@@ -45,8 +45,7 @@ std::vector<std::string> RecordingPartPaths(std::string_view recording_id, uint6
 // last one shorter), holding at most one part in memory.
 class RecordingPartWriter {
  public:
-  RecordingPartWriter(store::DocumentStore& documents, std::string recording_id,
-                      size_t part_bytes);
+  RecordingPartWriter(store::DocumentStore& documents, std::string recording_id, size_t part_bytes);
 
   void Append(std::string_view bytes);
   // Writes what remains; call once after the last Append.

@@ -53,9 +53,9 @@ http::HttpError InvalidField(std::string_view name, std::string_view expected,
 boost::json::object ParseJsonObject(const http::Request& request, bool allow_empty) {
   std::string_view content_type = request.Header("Content-Type");
   if (!request.body.empty() && !content_type.empty() && !IsJsonMediaType(content_type)) {
-    throw http::UnsupportedMediaType(fmt::format(
-        "Content-Type \"{}\" is not accepted here; send the body as application/json",
-        content_type));
+    throw http::UnsupportedMediaType(
+        fmt::format("Content-Type \"{}\" is not accepted here; send the body as application/json",
+                    content_type));
   }
   if (request.body.empty()) {
     if (allow_empty) {
@@ -96,9 +96,9 @@ FieldReader::FieldReader(const boost::json::object& object,
       known = known || key == name;
     }
     if (!known) {
-      throw http::Unprocessable(
-          "unknown_field", fmt::format("field \"{}\" is not accepted; accepted fields are {}",
-                                       std::string_view(key), fmt::join(accepted, ", ")));
+      throw http::Unprocessable("unknown_field",
+                                fmt::format("field \"{}\" is not accepted; accepted fields are {}",
+                                            std::string_view(key), fmt::join(accepted, ", ")));
     }
   }
 }

@@ -73,13 +73,13 @@ http::Response ListRecordings(ApiContext& context, http::Request& request) {
   for (const auto& recording : recordings) {
     items.push_back(RecordingView(recording));
   }
-  return http::JsonResponse(status::ok,
-                            {{"recordings", std::move(items)}, {"next_page_token", next_page_token}});
+  return http::JsonResponse(
+      status::ok, {{"recordings", std::move(items)}, {"next_page_token", next_page_token}});
 }
 
 http::Response ReadRecording(ApiContext& context, http::Request& request) {
-  auto recording = LoadOrThrow(context.documents, "recordings", "recording",
-                               request.PathParam("recording_id"));
+  auto recording =
+      LoadOrThrow(context.documents, "recordings", "recording", request.PathParam("recording_id"));
   return http::JsonResponse(status::ok, RecordingView(recording));
 }
 
@@ -102,8 +102,8 @@ http::Response DownloadAudio(ApiContext& context, http::Request& request) {
 
   // NOTE: the selected bytes are assembled in memory; a streaming body would
   // keep memory flat for very long recordings.
-  ByteRange bytes = range.status == RangeStatus::kSatisfiable ? range.range
-                                                               : ByteRange{0, size - 1};
+  ByteRange bytes =
+      range.status == RangeStatus::kSatisfiable ? range.range : ByteRange{0, size - 1};
   http::Response response;
   response.content_type = std::string(fields.at("content_type").as_string());
   response.headers.emplace_back("Accept-Ranges", "bytes");
@@ -118,8 +118,8 @@ http::Response DownloadAudio(ApiContext& context, http::Request& request) {
 }
 
 http::Response RemoveRecording(ApiContext& context, http::Request& request) {
-  auto recording = LoadOrThrow(context.documents, "recordings", "recording",
-                               request.PathParam("recording_id"));
+  auto recording =
+      LoadOrThrow(context.documents, "recordings", "recording", request.PathParam("recording_id"));
   DeleteRecording(context, recording);
   spdlog::info("recording {} deleted request_id={}", recording.Id(), request.request_id);
   return http::EmptyResponse(status::no_content);

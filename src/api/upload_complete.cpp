@@ -87,10 +87,10 @@ uint64_t CheckChunks(const store::Document& upload, const Declared& declared) {
   for (const auto& [key, chunk] : chunks) {
     uint64_t index = std::stoull(std::string(key));
     if (index >= count) {
-      throw http::Unprocessable(
-          "invalid_field", fmt::format("chunk {} was received but chunk_count is {}; send the "
-                                       "right chunk_count",
-                                       index, count));
+      throw http::Unprocessable("invalid_field",
+                                fmt::format("chunk {} was received but chunk_count is {}; send the "
+                                            "right chunk_count",
+                                            index, count));
     }
   }
 
@@ -101,7 +101,8 @@ uint64_t CheckChunks(const store::Document& upload, const Declared& declared) {
     }
   }
   if (!missing.empty()) {
-    std::vector<uint64_t> shown(missing.begin(), missing.begin() + std::min<size_t>(missing.size(), 20));
+    std::vector<uint64_t> shown(missing.begin(),
+                                missing.begin() + std::min<size_t>(missing.size(), 20));
     http::HttpError error = http::Conflict(
         "missing_chunks",
         fmt::format("upload \"{}\" is missing {} of its {} chunks: {}{}; PUT them, then complete "
@@ -191,9 +192,9 @@ boost::json::object NewRecording(const store::Document& upload, const Assembled&
 }
 
 http::Response Accepted(std::string_view upload_id, const boost::json::value& recording_id) {
-  return http::JsonResponse(status::accepted, {{"recording_id", recording_id},
-                                               {"upload_id", upload_id},
-                                               {"status", "uploaded"}});
+  return http::JsonResponse(
+      status::accepted,
+      {{"recording_id", recording_id}, {"upload_id", upload_id}, {"status", "uploaded"}});
 }
 
 }  // namespace
@@ -244,12 +245,12 @@ http::Response CompleteUpload(ApiContext& context, http::Request& request) {
   }
 
   DeleteAll(context.documents, UploadPartPaths(upload_id, upload.fields));
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("upload {} completed as recording {}: {} bytes in {} chunks, {} parts, {:.3f}s "
-               "request_id={}",
-               upload_id, upload_id, assembled.size, count, assembled.part_count, seconds,
-               request.request_id);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info(
+      "upload {} completed as recording {}: {} bytes in {} chunks, {} parts, {:.3f}s "
+      "request_id={}",
+      upload_id, upload_id, assembled.size, count, assembled.part_count, seconds,
+      request.request_id);
   return Accepted(upload_id, boost::json::value(upload_id));
 }
 

@@ -80,8 +80,8 @@ http::Response StartUpload(ApiContext& context, http::Request& request) {
                     content_type));
   }
   if (!util::IsValidId(user_id) || !context.documents.Get("users/" + user_id)) {
-    throw http::NotFound(fmt::format("user \"{}\" not found; create it with POST /v1/users first",
-                                     user_id));
+    throw http::NotFound(
+        fmt::format("user \"{}\" not found; create it with POST /v1/users first", user_id));
   }
 
   std::string now = util::NowRfc3339();
@@ -112,7 +112,8 @@ http::Response StartUpload(ApiContext& context, http::Request& request) {
 uint64_t ParseChunkIndex(const ApiContext& context, std::string_view text) {
   uint64_t index = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
-  bool digits_only = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
+  bool digits_only =
+      !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
   if (!digits_only || error != std::errc() || end != text.data() + text.size()) {
     throw http::BadRequest("invalid_chunk_index",
                            fmt::format("chunk index \"{}\" is not a non-negative integer; chunks "
@@ -144,17 +145,19 @@ void CheckChunkBody(const http::Request& request, uint64_t index) {
   }
 }
 
-// Checks that the chunk fits the upload's declared count and sizes.
+// Checks that the chunk fits the upload's declared chunk count and the
+// configured size limit. The declared total_bytes is checked by complete,
+// whose body may still change it.
 void CheckChunkFits(const ApiContext& context, const store::Document& upload, uint64_t index,
                     size_t size) {
   const auto& fields = upload.fields;
   const auto& chunk_count = fields.at("chunk_count");
   if (chunk_count.is_int64() && index >= static_cast<uint64_t>(chunk_count.as_int64())) {
-    throw http::Unprocessable("chunk_index_out_of_range",
-                              fmt::format("chunk index {} is past the declared chunk_count of "
-                                          "{}; chunks are numbered 0 to {}",
-                                          index, chunk_count.as_int64(),
-                                          chunk_count.as_int64() - 1));
+    throw http::Unprocessable(
+        "chunk_index_out_of_range",
+        fmt::format("chunk index {} is past the declared chunk_count of "
+                    "{}; chunks are numbered 0 to {}",
+                    index, chunk_count.as_int64(), chunk_count.as_int64() - 1));
   }
 
   uint64_t received = static_cast<uint64_t>(fields.at("received_bytes").as_int64());
@@ -164,18 +167,10 @@ void CheckChunkFits(const ApiContext& context, const store::Document& upload, ui
   }
   uint64_t total = received + size;
   if (total > context.config.uploads.max_total_bytes) {
-    throw http::PayloadTooLarge(fmt::format(
-        "with chunk {} the upload would hold {} bytes, more than the limit of {} "
-        "(uploads.max_total_bytes)",
-        index, total, context.config.uploads.max_total_bytes));
-  }
-  const auto& total_bytes = fields.at("total_bytes");
-  if (total_bytes.is_int64() && total > static_cast<uint64_t>(total_bytes.as_int64())) {
-    throw http::Unprocessable(
-        "size_mismatch",
-        fmt::format("with chunk {} the upload would hold {} bytes, more than the declared "
-                    "total_bytes of {}; check the chunk boundaries",
-                    index, total, total_bytes.as_int64()));
+    throw http::PayloadTooLarge(
+        fmt::format("with chunk {} the upload would hold {} bytes, more than the limit of {} "
+                    "(uploads.max_total_bytes)",
+                    index, total, context.config.uploads.max_total_bytes));
   }
 }
 
@@ -243,8 +238,8 @@ http::Response PutChunk(ApiContext& context, http::Request& request) {
     DeleteAll(context.documents, ChunkPartPaths(upload_id, index, replaced.as_object()));
   }
   spdlog::info("upload {} chunk {} stored: {} bytes in {} parts{} request_id={}", upload_id, index,
-               request.body.size(), parts, replaced.is_object() ? ", replacing the previous one" : "",
-               request.request_id);
+               request.body.size(), parts,
+               replaced.is_object() ? ", replacing the previous one" : "", request.request_id);
 
   return http::JsonResponse(status::ok, {{"upload_id", upload_id},
                                          {"index", index},
@@ -267,18 +262,21 @@ http::Response AbortUpload(ApiContext& context, http::Request& request) {
                                      "recording instead",
                                      upload_id, upload.fields.at("recording_id").as_string()));
   }
-  if (upload_status == "open") {
-    // Marking the upload aborted first makes concurrent chunk PUTs fail
-    // their precondition, so no part is written after the cleanup.
-    boost::json::object changes{{"status", "aborted"}, {"updated_at", util::NowRfc3339()}};
-    if (!context.documents.Update(upload.path, changes,
-                                  store::Precondition::UpdateTimeIs(upload.update_time))) {
-      throw http::Conflict("upload_busy",
-                           fmt::format("upload \"{}\" changed during the abort; retry", upload_id));
-    }
-    DeleteAll(context.documents, UploadPartPaths(upload_id, upload.fields));
-    spdlog::info("upload {} aborted request_id={}", upload_id, request.request_id);
+  RequireOpen(upload);
+
+  // Marking the upload aborted first makes concurrent chunk PUTs fail their
+  // precondition, so no part is written after the cleanup.
+  boost::json::object changes{{"status", "aborted"},
+                              {"chunks", boost::json::object()},
+                              {"received_bytes", 0},
+                              {"updated_at", util::NowRfc3339()}};
+  if (!context.documents.Update(upload.path, changes,
+                                store::Precondition::UpdateTimeIs(upload.update_time))) {
+    throw http::Conflict("upload_busy",
+                         fmt::format("upload \"{}\" changed during the abort; retry", upload_id));
   }
+  DeleteAll(context.documents, UploadPartPaths(upload_id, upload.fields));
+  spdlog::info("upload {} aborted request_id={}", upload_id, request.request_id);
   return http::EmptyResponse(status::no_content);
 }
 
@@ -332,7 +330,8 @@ boost::json::object UploadView(const ApiContext& context, const store::Document&
   for (uint64_t index : indices) {
     const auto& chunk = chunks.at(std::to_string(index)).as_object();
     received.push_back(index);
-    details.push_back({{"index", index}, {"size", chunk.at("size")}, {"sha256", chunk.at("sha256")}});
+    details.push_back(
+        {{"index", index}, {"size", chunk.at("size")}, {"sha256", chunk.at("sha256")}});
   }
   boost::json::array missing;
   uint64_t expected = ExpectedChunkCount(upload.fields);

@@ -72,6 +72,10 @@ http::Response UpdateUser(ApiContext& context, http::Request& request) {
   }
 
   boost::json::object changes;
+  if (fields.IsNull("name")) {
+    throw http::Unprocessable("invalid_field",
+                              "field \"name\" cannot be null; send a string of 1 to 200 bytes");
+  }
   if (fields.Has("name")) {
     changes["name"] = fields.RequireString("name", 1, kMaxNameLength);
   }

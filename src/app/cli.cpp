@@ -51,16 +51,15 @@ CommandLine ParseCommandLine(const std::vector<std::string>& arguments) {
   } else if (command == "check-config") {
     line.command = Command::kCheckConfig;
   } else {
-    throw std::invalid_argument(
-        fmt::format("unknown command \"{}\"; use serve, check-config, --version or --help", command));
+    throw std::invalid_argument(fmt::format(
+        "unknown command \"{}\"; use serve, check-config, --version or --help", command));
   }
 
   for (size_t i = 1; i < arguments.size(); ++i) {
     const std::string& option = arguments[i];
     if (option != "--config" && option != "--secrets") {
-      throw std::invalid_argument(
-          fmt::format("unknown option \"{}\"; {} accepts --config FILE and --secrets FILE", option,
-                      command));
+      throw std::invalid_argument(fmt::format(
+          "unknown option \"{}\"; {} accepts --config FILE and --secrets FILE", option, command));
     }
     if (i + 1 == arguments.size()) {
       throw std::invalid_argument(fmt::format("option {} needs a file name", option));

@@ -97,8 +97,8 @@ toml::table ParseToml(std::string_view text, std::string_view origin) {
 
 void ThrowIfAny(const std::vector<std::string>& errors, std::string_view origin) {
   if (!errors.empty()) {
-    throw ConfigError(fmt::format("invalid configuration in {}:\n  {}", origin,
-                                  fmt::join(errors, "\n  ")));
+    throw ConfigError(
+        fmt::format("invalid configuration in {}:\n  {}", origin, fmt::join(errors, "\n  ")));
   }
 }
 
@@ -118,14 +118,16 @@ Secrets ParseSecrets(std::string_view toml_text, std::string_view origin) {
   Secrets secrets;
   ReadSection(
       root, "firestore", secrets,
-      [](TableReader& r, Secrets& s) { r.ReadString("credentials_file", s.firestore_credentials_file); },
+      [](TableReader& r, Secrets& s) {
+        r.ReadString("credentials_file", s.firestore_credentials_file);
+      },
       errors);
   ReadSection(
-      root, "neo4j", secrets, [](TableReader& r, Secrets& s) { r.ReadString("password", s.neo4j_password); },
-      errors);
+      root, "neo4j", secrets,
+      [](TableReader& r, Secrets& s) { r.ReadString("password", s.neo4j_password); }, errors);
   ReadSection(
-      root, "openai", secrets, [](TableReader& r, Secrets& s) { r.ReadString("api_key", s.openai_api_key); },
-      errors);
+      root, "openai", secrets,
+      [](TableReader& r, Secrets& s) { r.ReadString("api_key", s.openai_api_key); }, errors);
   RejectUnknownSections(root, {"firestore", "neo4j", "openai"}, errors);
   ThrowIfAny(errors, origin);
   return secrets;

@@ -1,5 +1,6 @@
-#include <sstream>
 #include <toml++/toml.h>
+
+#include <sstream>
 
 #include "config/config.h"
 

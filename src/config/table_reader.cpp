@@ -87,8 +87,8 @@ void TableReader::ReadStrings(std::string_view key, std::vector<std::string>& va
   for (size_t i = 0; i < array->size(); ++i) {
     const toml::node& element = *array->get(i);
     if (!element.is_string()) {
-      errors_.push_back(fmt::format("{}[{}]: expected a string, found {}", PathOf(key), i,
-                                    TypeName(element)));
+      errors_.push_back(
+          fmt::format("{}[{}]: expected a string, found {}", PathOf(key), i, TypeName(element)));
       return;
     }
     strings.push_back(*element.value<std::string>());

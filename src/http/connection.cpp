@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
+#include <limits>
 #include <optional>
 
 #include "http/errors.h"
@@ -48,7 +49,7 @@ std::string PickRequestId(std::string_view sent) {
 }
 
 bhttp::response<bhttp::string_body> ToBeast(Response& response, const Exchange& exchange,
-                                           unsigned version) {
+                                            unsigned version) {
   bhttp::response<bhttp::string_body> out{response.status, version};
   out.set(bhttp::field::server, "talegraph/" TALEGRAPH_VERSION);
   out.set("X-Request-ID", exchange.request_id);
@@ -79,9 +80,9 @@ asio::awaitable<bool> WriteResponse(Connection& connection, const ConnectionCont
   auto [error, written] = co_await bhttp::async_write(connection.stream, message, kTupleAwaitable);
   (void)written;
 
-  double milliseconds = std::chrono::duration<double, std::milli>(
-                            std::chrono::steady_clock::now() - exchange.start)
-                            .count();
+  double milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - exchange.start)
+          .count();
   spdlog::info("{} {} {} {}B {:.2f}ms request_id={}{}", exchange.method, exchange.target,
                static_cast<unsigned>(response.status), bytes, milliseconds, exchange.request_id,
                error ? fmt::format(" write_failed=\"{}\"", error.message()) : "");
@@ -127,9 +128,9 @@ asio::awaitable<Response> Dispatch(const ConnectionContext& context, const Route
 void ParseTarget(std::string_view target, Request& request, std::string& path) {
   auto url = boost::urls::parse_origin_form(target);
   if (!url) {
-    throw BadRequest("invalid_target",
-                     fmt::format("request target is not a valid origin-form path: {}",
-                                 url.error().message()));
+    throw BadRequest(
+        "invalid_target",
+        fmt::format("request target is not a valid origin-form path: {}", url.error().message()));
   }
   path = std::string(url->encoded_path());
   for (auto param : url->params()) {
@@ -172,7 +173,8 @@ asio::awaitable<bool> ReadBody(Connection& connection, const ConnectionContext& 
   bhttp::request_parser<bhttp::string_body> parser(std::move(header_parser));
   parser.body_limit(limit);
   connection.stream.expires_after(context.server.body_timeout);
-  auto [error, read] = co_await bhttp::async_read(connection.stream, buffer, parser, kTupleAwaitable);
+  auto [error, read] =
+      co_await bhttp::async_read(connection.stream, buffer, parser, kTupleAwaitable);
   (void)read;
   if (error == bhttp::error::body_limit) {
     exchange.keep_alive = false;
@@ -224,9 +226,9 @@ asio::awaitable<bool> ServeRequest(Connection& connection, const ConnectionConte
         allow += allow.empty() ? "" : ", ";
         allow += std::string(bhttp::to_string(method));
       }
-      HttpError error(bhttp::status::method_not_allowed, "method_not_allowed",
-                      fmt::format("method {} is not allowed on {}; use {}", exchange.method, path,
-                                  allow));
+      HttpError error(
+          bhttp::status::method_not_allowed, "method_not_allowed",
+          fmt::format("method {} is not allowed on {}; use {}", exchange.method, path, allow));
       error.headers().emplace_back("Allow", allow);
       throw error;
     }
@@ -255,6 +257,8 @@ asio::awaitable<bool> ServeOne(Connection& connection, const ConnectionContext& 
   Exchange exchange;
   bhttp::request_parser<bhttp::empty_body> header_parser;
   header_parser.header_limit(static_cast<std::uint32_t>(context.server.max_header_bytes));
+  // The route's body limit applies once the route is known, in ReadBody.
+  header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
 
   connection.stream.expires_after(context.server.header_timeout);
   auto [error, header_bytes] =
@@ -262,13 +266,13 @@ asio::awaitable<bool> ServeOne(Connection& connection, const ConnectionContext& 
   (void)header_bytes;
   exchange.request_id = util::GenerateId();
   if (error == bhttp::error::header_limit) {
-    co_await WriteError(connection, context, exchange,
-                        HttpError(bhttp::status::request_header_fields_too_large,
-                                  "header_too_large",
-                                  fmt::format("request headers are larger than {} bytes "
-                                              "(server.max_header_bytes); send fewer or "
-                                              "shorter headers",
-                                              context.server.max_header_bytes)));
+    co_await WriteError(
+        connection, context, exchange,
+        HttpError(bhttp::status::request_header_fields_too_large, "header_too_large",
+                  fmt::format("request headers are larger than {} bytes "
+                              "(server.max_header_bytes); send fewer or "
+                              "shorter headers",
+                              context.server.max_header_bytes)));
     co_return false;
   }
   if (error == beast::error::timeout) {
@@ -285,9 +289,9 @@ asio::awaitable<bool> ServeOne(Connection& connection, const ConnectionContext& 
     co_return false;
   }
   if (error) {
-    co_await WriteError(connection, context, exchange,
-                        BadRequest("invalid_request",
-                                   fmt::format("malformed HTTP request: {}", error.message())));
+    co_await WriteError(
+        connection, context, exchange,
+        BadRequest("invalid_request", fmt::format("malformed HTTP request: {}", error.message())));
     co_return false;
   }
 

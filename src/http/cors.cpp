@@ -26,7 +26,8 @@ CorsPolicy::CorsPolicy(const config::CorsConfig& cors)
 void CorsPolicy::Apply(std::string_view origin, Response& response) const {
   if (allow_any_) {
     response.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  } else if (!origin.empty() && std::find(origins_.begin(), origins_.end(), origin) != origins_.end()) {
+  } else if (!origin.empty() &&
+             std::find(origins_.begin(), origins_.end(), origin) != origins_.end()) {
     response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
     response.headers.emplace_back("Vary", "Origin");
   } else {
@@ -45,7 +46,8 @@ Response CorsPolicy::Preflight(std::string_view origin,
 
   Response response = EmptyResponse(boost::beast::http::status::no_content);
   Apply(origin, response);
-  response.headers.emplace_back("Access-Control-Allow-Methods", fmt::format("{}", fmt::join(names, ", ")));
+  response.headers.emplace_back("Access-Control-Allow-Methods",
+                                fmt::format("{}", fmt::join(names, ", ")));
   response.headers.emplace_back("Access-Control-Allow-Headers", allowed_headers_);
   response.headers.emplace_back("Access-Control-Max-Age", max_age_);
   response.headers.emplace_back("Allow", fmt::format("{}", fmt::join(names, ", ")));

@@ -69,7 +69,8 @@ class Router {
   };
 
   // Whether `route` matches `segments`; fills `params` with raw values.
-  static bool MatchSegments(const CompiledRoute& route, const std::vector<std::string_view>& segments,
+  static bool MatchSegments(const CompiledRoute& route,
+                            const std::vector<std::string_view>& segments,
                             std::vector<std::pair<std::string, std::string_view>>& params);
 
   std::vector<Route> routes_;

@@ -77,8 +77,8 @@ class Server::Impl {
     spdlog::info("HTTP server listening on {}:{} with {} I/O threads", server_.host, port_,
                  server_.io_threads);
     while (!stopping_) {
-      auto [error, socket] = co_await acceptor_.async_accept(
-          asio::make_strand(io_context_), asio::as_tuple(asio::use_awaitable));
+      auto [error, socket] = co_await acceptor_.async_accept(asio::make_strand(io_context_),
+                                                             asio::as_tuple(asio::use_awaitable));
       if (error == asio::error::operation_aborted || stopping_) {
         break;
       }

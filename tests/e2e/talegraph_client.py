@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import re
+import socket
 from typing import Any, NamedTuple
 
 # Settings of the test server's config that the tests depend on. They are
@@ -77,6 +78,40 @@ class Client:
             ) from exc
         finally:
             connection.close()
+        return Response(response.status, lowercase_headers(response), data)
+
+    def send_oversized(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Send a request that exceeds a server limit and return the rejection.
+
+        A server may respond as soon as it sees the headers or Content-Length,
+        then close the connection before the client has sent everything. A
+        failed send is therefore ignored as long as a response arrives.
+        """
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        lines += [f"Content-Length: {len(body)}", "Connection: close"]
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        with socket.create_connection(
+            (self.host, self.port), timeout=self.timeout
+        ) as sock:
+            try:
+                sock.sendall(raw)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            response = http.client.HTTPResponse(sock, method=method)
+            try:
+                response.begin()
+                data = response.read()
+            except (ConnectionError, http.client.HTTPException) as exc:
+                raise AssertionError(
+                    f"{method} {path}: no response arrived before the connection closed: {exc!r}"
+                ) from exc
         return Response(response.status, lowercase_headers(response), data)
 
     def json(

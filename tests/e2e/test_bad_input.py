@@ -133,14 +133,14 @@ def test_chunk_index_at_chunk_count(server, upload):
 
 
 def test_chunk_index_at_max_chunks(server, user):
-    # Without a declared chunk_count the limit is uploads.max_chunks, 10000 by default.
+    # Without a declared chunk_count the limit is uploads.max_chunks, 4096 by default.
     upload_id = server.start_upload(user["id"])["upload_id"]
 
     body = assert_error(
-        server.put_chunk(upload_id, 10000, b"data"), 422, "chunk_index_out_of_range"
+        server.put_chunk(upload_id, 4096, b"data"), 422, "chunk_index_out_of_range"
     )
-    assert_detail_has_number(body, 10000)
-    assert server.put_chunk(upload_id, 9999, b"data").status == 200
+    assert_detail_has_number(body, 4096)
+    assert server.put_chunk(upload_id, 4095, b"data").status == 200
 
 
 def test_chunk_index_overflowing_integer(server, upload):
@@ -156,7 +156,12 @@ def test_chunk_over_limit_leaves_upload_unchanged(server, upload):
     upload_id = upload["upload_id"]
     server.put_chunk_ok(upload_id, 1, b"kept")
 
-    response = server.put_chunk(upload_id, 0, random_bytes(MAX_CHUNK_BYTES + 1))
+    response = server.send_oversized(
+        "PUT",
+        f"/v1/uploads/{upload_id}/chunks/0",
+        random_bytes(MAX_CHUNK_BYTES + 1),
+        {"Content-Type": "application/octet-stream"},
+    )
 
     assert_error(
         response,

@@ -63,6 +63,11 @@ def test_cors_origin_on_success(server):
     assert response.headers["access-control-allow-origin"] in ("*", ORIGIN)
 
 
+def test_cors_header_without_origin(server):
+    response = server.request("GET", "/health")
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
 def test_cors_origin_on_error(server):
     response = server.request("GET", "/nope", headers={"Origin": ORIGIN})
 
@@ -160,7 +165,9 @@ def test_keep_alive_reuses_connection(server):
 
 
 def test_header_too_large(server):
-    response = server.request("GET", "/health", headers={"X-Big": "b" * 20 * 1024})
+    response = server.send_oversized(
+        "GET", "/health", headers={"X-Big": "b" * 20 * 1024}
+    )
     assert_error(response, 431, "header_too_large")
 
 

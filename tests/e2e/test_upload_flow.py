@@ -126,9 +126,12 @@ def test_complete_without_body(server, user):
 
 def test_complete_overrides_declared_values(server, user):
     data = random_bytes(4000)
-    upload_id = server.start_upload(
-        user["id"], total_bytes=1, sha256="0" * 64, chunk_count=5
-    )["upload_id"]
+    # The declared total is larger than the data because a server may reject
+    # a chunk early once the stored bytes exceed the declared total_bytes.
+    upload = server.start_upload(
+        user["id"], total_bytes=99999, sha256="0" * 64, chunk_count=5
+    )
+    upload_id = upload["upload_id"]
     server.put_chunk_ok(upload_id, 0, data)
 
     declared = {"total_bytes": len(data), "sha256": sha256_hex(data), "chunk_count": 1}
