@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds with AddressSanitizer and
+# UndefinedBehaviorSanitizer, and runs every test: unit, store contract,
+# end to end against the real server, and the clang-format check.
+# Test audio is read from TALEGRAPH_TEST_AUDIO_DIR when it is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+./scripts/build.sh sanitize
+
+# Leaks are reported at exit; a failed check stops the test with a trace.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --preset sanitize -j "$(nproc)" "$@"
