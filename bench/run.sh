@@ -153,30 +153,24 @@ bench_talegraph() {
   local run="$1" level="$2"
   local folder="${WORK_DIR}/run${run}/${level}"
   mkdir -p "${folder}"
+  # A port from the probe may be taken by another process before talegraph
+  # binds it; talegraph then exits with "cannot listen" and the run fails.
+  local port
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   cat >"${folder}/talegraph.toml" <<EOF
 [server]
 host = "${HOST}"
-port = 0
+port = ${port}
 [storage]
 sqlite_path = "${folder}/talegraph.db"
 [log]
 level = "${level}"
 EOF
-  # The listening line is logged at info, so startup is read from the log
-  # only at that level. At other levels the port comes from a probe.
-  local log="${folder}/talegraph.log" port
-  if [[ "${level}" == info ]]; then
-    "${TALEGRAPH}" serve --config "${folder}/talegraph.toml" 2>"${log}" &
-    server_pids+=($!)
-    port="$(wait_for_port "${log}" "listening on ${HOST}:([0-9]+)" "$!")"
-  else
-    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    sed -i "s/^port = 0$/port = ${port}/" "${folder}/talegraph.toml"
-    "${TALEGRAPH}" serve --config "${folder}/talegraph.toml" 2>"${log}" &
-    server_pids+=($!)
-    wait_for_health "http://${HOST}:${port}" "$!" "${log}"
-  fi
-  local pid="${server_pids[-1]}"
+  local log="${folder}/talegraph.log"
+  "${TALEGRAPH}" serve --config "${folder}/talegraph.toml" 2>"${log}" &
+  server_pids+=($!)
+  local pid=$!
+  wait_for_health "http://${HOST}:${port}" "${pid}" "${log}"
   local base="http://${HOST}:${port}"
 
   local user_id upload_id recording_id

@@ -53,11 +53,15 @@ class JsonLineFormatter final : public spdlog::formatter {
 
 }  // namespace
 
+std::unique_ptr<spdlog::formatter> MakeJsonLineFormatter() {
+  return std::make_unique<JsonLineFormatter>();
+}
+
 void ConfigureLogging(const config::LogConfig& log) {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
   auto logger = std::make_shared<spdlog::logger>("talegraph", sink);
   if (log.format == "json") {
-    logger->set_formatter(std::make_unique<JsonLineFormatter>());
+    logger->set_formatter(MakeJsonLineFormatter());
   } else {
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ [%t] %v", spdlog::pattern_time_type::utc);
   }

@@ -40,12 +40,7 @@ class Server::Impl {
 
   void Run() {
     asio::co_spawn(control_, Accept(), asio::detached);
-    signals_.async_wait([this](const boost::system::error_code& error, int signal) {
-      if (!error) {
-        spdlog::info("received signal {}, shutting down", signal);
-        Stop();
-      }
-    });
+    WaitForSignal();
 
     std::vector<std::thread> threads;
     for (int i = 1; i < server_.io_threads; ++i) {
@@ -63,6 +58,25 @@ class Server::Impl {
   }
 
  private:
+  // The first SIGINT or SIGTERM starts a graceful shutdown; a second one
+  // stops at once, without waiting for requests in flight.
+  void WaitForSignal() {
+    signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+      if (error) {
+        return;
+      }
+      if (stopping_) {
+        spdlog::warn("received signal {} during shutdown, stopping now", signal);
+        io_context_.stop();
+        return;
+      }
+      spdlog::info("received signal {}, shutting down", signal);
+      // Wait again first: the shutdown cancels the wait once it drains.
+      WaitForSignal();
+      BeginShutdown();
+    });
+  }
+
   void Bind() {
     auto address = asio::ip::make_address(server_.host);
     tcp::endpoint endpoint(address, server_.port);

@@ -19,7 +19,8 @@ namespace {
 
 constexpr std::string_view kInMemoryPath = ":memory:";
 
-// Time a statement waits for another connection's lock before it fails with SQLITE_BUSY.
+// Maximum time in ms that a statement waits for another connection's lock before it fails
+// with SQLITE_BUSY.
 constexpr int kBusyTimeoutMs = 5000;
 
 // `data` is NULL when the document has no binary payload.
@@ -201,14 +202,14 @@ void ValidateData(std::string_view path, std::string_view data) {
   }
   throw std::invalid_argument("data of \"" + std::string(path) + "\" is " +
                               std::to_string(data.size()) + " bytes, over the maximum of " +
-                              std::to_string(DocumentStore::kMaxDataBytes));
+                              std::to_string(DocumentStore::kMaxDataBytes) + " bytes");
 }
 
 void ValidateBatch(const WriteBatch& batch) {
   if (batch.size() > DocumentStore::kMaxBatchWrites) {
     throw std::invalid_argument("batch has " + std::to_string(batch.size()) +
                                 " writes, over the maximum of " +
-                                std::to_string(DocumentStore::kMaxBatchWrites) + " a commit");
+                                std::to_string(DocumentStore::kMaxBatchWrites) + " per commit");
   }
   for (const Write& write : batch.writes()) {
     ValidatePath(write.path, PathKind::kDocument);
@@ -300,8 +301,10 @@ boost::json::object ParseFields(std::string_view text, std::string_view path) {
   boost::system::error_code error;
   boost::json::value parsed = boost::json::parse(text, error);
   if (error || !parsed.is_object()) {
-    throw StoreError("stored fields of \"" + std::string(path) +
-                     "\" are not a JSON object, so the database may be corrupt");
+    throw StoreError(
+        "stored fields of \"" + std::string(path) +
+        "\" are not a JSON object, so the database may be corrupt: " +
+        (error ? error.message() : "parsed a " + std::string(to_string(parsed.kind()))));
   }
   return std::move(parsed.get_object());
 }
@@ -387,7 +390,8 @@ class SqliteDocumentStore::Transaction {
   void Rollback() {
     sqlite3* database = store_.database_.get();
     if (sqlite3_get_autocommit(database) != 0) {
-      return;  // SQLite already rolled the transaction back, for example after a failed COMMIT.
+      // SQLite has already rolled back, as it may after SQLITE_FULL or SQLITE_IOERR.
+      return;
     }
     sqlite3_stmt* rollback = store_.rollback_.get();
     if (sqlite3_step(rollback) != SQLITE_DONE) {

@@ -22,11 +22,12 @@ namespace talegraph::store {
 // mutex_ serializes them. The store is safe from any number of threads, but it runs one
 // statement at a time.
 //
-// Update times are microseconds since the Unix epoch, raised where needed so that each write
-// gets a larger value than every earlier write of this object. The value is rendered as a
-// decimal string.
-// NOTE: the counter lives in this object, so two stores (or processes) writing the same file
-// may hand out the same update time for two revisions of one document.
+// Update times are microseconds since the Unix epoch, rendered as decimal strings. Where the
+// clock alone would not do, the value is raised so that every write gets a larger update time
+// than any this object wrote before or found in the file when it opened it.
+// NOTE: that counter lives in this object. Two stores writing the same file, in one process or
+// several, could give two revisions of one document the same update time and so defeat
+// Precondition::UpdateTimeIs.
 class SqliteDocumentStore final : public DocumentStore {
  public:
   // Opens the database at `file_path`, creating the file, its parent folder and the schema

@@ -89,7 +89,7 @@ class Client:
     ) -> Response:
         """Send a request that exceeds a server limit and return the rejection.
 
-        A server may respond as soon as it sees the headers or Content-Length,
+        A server may respond as soon as it has read the headers or Content-Length,
         then close the connection before the client has sent everything. A
         failed send is therefore ignored as long as a response arrives.
         """

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -374,8 +376,8 @@ TEST_P(DocumentStoreContract, ConcurrentUpdatesCountExactly) {
   constexpr int kIncrementsPerThread = 25;
   ASSERT_TRUE(store().Set("counters/c1", {{"count", 0}}));
 
-  // Each increment reads the counter and writes count + 1 only if nobody wrote in between,
-  // retrying otherwise. A lost update would leave the count short.
+  // Each increment reads the counter and writes count + 1 only if no other thread wrote it in
+  // between, retrying otherwise. A lost update would leave the count short.
   std::atomic<bool> document_missing = false;
   const auto increment = [&] {
     for (int i = 0; i < kIncrementsPerThread; ++i) {
@@ -633,7 +635,7 @@ TEST_P(DocumentStoreContract, CommitFailedPreconditionWritesNothing) {
   const std::optional<Document> updated_before = store().Get("users/updated");
   ASSERT_TRUE(updated_before.has_value());
 
-  // The failing write comes last, so the backend must undo the writes before it.
+  // The failing write comes last, so the backend must discard the writes before it.
   WriteBatch batch;
   batch.Set("users/created", {{"b", 2}})
       .Update("users/updated", {{"c", 3}})

@@ -3,7 +3,8 @@
 //
 //   INSTANTIATE_TEST_SUITE_P(
 //       Sqlite, DocumentStoreContract,
-//       ::testing::Values(DocumentStoreFactory{"InMemory", [] { return MakeStore(); }}),
+//       ::testing::Values(DocumentStoreFactory{
+//           "InMemory", [] { return std::make_unique<SqliteDocumentStore>(":memory:"); }}),
 //       DocumentStoreFactoryName);
 #pragma once
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -71,6 +72,12 @@ std::string StoreErrorMessage(const std::function<void()>& action) {
   return "";
 }
 
+// Returns the update time of the document at `path`, or "" when it is missing.
+std::string UpdateTimeOf(DocumentStore& store, std::string_view path) {
+  const std::optional<Document> document = store.Get(path);
+  return document.has_value() ? document->update_time : "";
+}
+
 // Runs `sql` on the database file through a connection of its own.
 void RunSql(const std::string& file_path, const char* sql) {
   sqlite3* database = nullptr;
@@ -89,8 +96,9 @@ TEST(SqliteDocumentStore, ReopenKeepsDocuments) {
     SqliteDocumentStore store(file_path);
     ASSERT_TRUE(store.Set("users/u1", {{"name", "Ada"}}, std::string("a\0b", 3)));
     ASSERT_TRUE(store.Set("users/u1/sessions/s1", {{"n", 1}}));
-    update_time = store.Get("users/u1")->update_time;
+    update_time = UpdateTimeOf(store, "users/u1");
   }
+  ASSERT_FALSE(update_time.empty());
 
   SqliteDocumentStore store(file_path);
   const std::optional<Document> document = store.Get("users/u1");
@@ -108,19 +116,21 @@ TEST(SqliteDocumentStore, ReopenKeepsUpdateTimesUnique) {
   {
     SqliteDocumentStore store(file_path);
     ASSERT_TRUE(store.Set("users/kept", {}));
-    kept_update_time = store.Get("users/kept")->update_time;
+    kept_update_time = UpdateTimeOf(store, "users/kept");
     // The deleted document carried the largest update time, so MAX(update_time) alone would
     // not show it after reopening.
     ASSERT_TRUE(store.Set("users/deleted", {}));
-    deleted_update_time = store.Get("users/deleted")->update_time;
+    deleted_update_time = UpdateTimeOf(store, "users/deleted");
     ASSERT_TRUE(store.Delete("users/deleted"));
   }
+  ASSERT_FALSE(kept_update_time.empty());
+  ASSERT_FALSE(deleted_update_time.empty());
 
   SqliteDocumentStore store(file_path);
   ASSERT_TRUE(store.Set("users/deleted", {}));
-  EXPECT_NE(store.Get("users/deleted")->update_time, deleted_update_time);
+  EXPECT_NE(UpdateTimeOf(store, "users/deleted"), deleted_update_time);
   ASSERT_TRUE(store.Set("users/kept", {}));
-  EXPECT_NE(store.Get("users/kept")->update_time, kept_update_time);
+  EXPECT_NE(UpdateTimeOf(store, "users/kept"), kept_update_time);
 }
 
 TEST(SqliteDocumentStore, OpenCreatesParentFolders) {
@@ -191,7 +201,9 @@ TEST(SqliteDocumentStore, FailedWriteRollsBack) {
   const std::string message = StoreErrorMessage([&] { store.Commit(batch); });
 
   EXPECT_NE(message.find("rejected by test trigger"), std::string::npos) << message;
-  EXPECT_EQ(store.Get("users/u1")->fields, (boost::json::object{{"v", 1}}));
+  const std::optional<Document> document = store.Get("users/u1");
+  ASSERT_TRUE(document.has_value());
+  EXPECT_EQ(document->fields, (boost::json::object{{"v", 1}}));
   EXPECT_TRUE(store.Set("users/u2", {}));
 }
 
