@@ -37,6 +37,10 @@ readonly LOG_LEVELS=(info warn)
 # round every PUT replaces a stored chunk.
 readonly PUT_CHUNK_COUNT=8
 readonly STARTUP_TIMEOUT_SECONDS=20
+# Before each benchmark, wait up to QUIET_TIMEOUT_SECONDS until other
+# processes use at most QUIET_BUSY_PERCENT of the CPUs.
+readonly QUIET_BUSY_PERCENT=10
+readonly QUIET_TIMEOUT_SECONDS=300
 
 if [[ ! "${RUNS}" =~ ^[1-9][0-9]*$ ]]; then
   echo "invalid RUNS \"${RUNS}\": expected a positive integer" >&2
@@ -130,15 +134,47 @@ api() {
   rm -f "${output}"
 }
 
-# Runs wrk with the remaining arguments, saves its output as NAME.txt in the
-# run's folder and records it in results.tsv.
+# Prints the percentage of CPU time that was not idle over one second,
+# from /proc/stat, counting every process on the machine.
+cpu_busy_percent() {
+  local before after
+  before="$(head -1 /proc/stat)"
+  sleep 1
+  after="$(head -1 /proc/stat)"
+  awk -v before="${before}" -v after="${after}" 'BEGIN {
+    split(before, b); split(after, a); total = 0
+    for (i = 2; i <= 9; i++) total += a[i] - b[i]
+    idle = (a[5] - b[5]) + (a[6] - b[6])
+    printf "%d\n", total > 0 ? 100 * (total - idle) / total : 0
+  }'
+}
+
+# Waits until the machine is quiet, because on a small machine another
+# process's CPU use changes wrk's numbers more than any code change does.
+# Prints the last busy percentage; gives up after QUIET_TIMEOUT_SECONDS and
+# lets the benchmark run anyway, and the summary flags that row.
+wait_for_quiet() {
+  local busy waited=0
+  busy="$(cpu_busy_percent)"
+  while ((busy > QUIET_BUSY_PERCENT && waited < QUIET_TIMEOUT_SECONDS)); do
+    sleep 4
+    waited=$((waited + 5))
+    busy="$(cpu_busy_percent)"
+  done
+  echo "${busy}"
+}
+
+# Runs wrk with the remaining arguments, saves its output as
+# LEVEL-NAME.txt in the run's folder and records it in results.tsv with the
+# CPU busy percentage measured just before.
 measure() {
   local run="$1" level="$2" name="$3"
   shift 3
-  local output="${WORK_DIR}/run${run}/${level}-${name}.txt"
-  echo "  ${level} ${name}: wrk $*"
+  local output="${WORK_DIR}/run${run}/${level}-${name}.txt" busy
+  busy="$(wait_for_quiet)"
+  echo "  ${level} ${name} (machine ${busy}% busy before): wrk $*"
   wrk "$@" >"${output}" 2>&1
-  printf '%s\t%s\t%s\t%s\n' "${run}" "${level}" "${name}" "${output}" >>"${RESULTS}"
+  printf '%s\t%s\t%s\t%s\t%s\n' "${run}" "${level}" "${name}" "${busy}" "${output}" >>"${RESULTS}"
 }
 
 start_upload() {

@@ -3,8 +3,9 @@
 
 Usage: summarize_wrk.py RESULTS_TSV
 
-Each line of RESULTS_TSV is "run<TAB>level<TAB>benchmark<TAB>wrk output
-file". The script prints Markdown tables: one row per benchmark and run,
+Each line of RESULTS_TSV is "run<TAB>level<TAB>benchmark<TAB>busy<TAB>wrk
+output file", where busy is the machine's CPU busy percentage measured just
+before the benchmark. The script prints Markdown tables: one row per benchmark and run,
 then the median with the min..max spread over the runs, then the design
 budgets checked against the medians.
 """
@@ -21,6 +22,9 @@ CHUNK_MIB = 1.0  # put_chunk.lua sends 1 MiB (2^20 bytes) per request.
 READ_RATIO_BUDGET = 0.60
 READ_P99_BUDGET_MS = 5.0
 PUT_BUDGET_MIB_PER_S = 200.0
+# A benchmark that started while other processes kept the CPUs busier than
+# this is flagged, because their load skews wrk's numbers.
+BUSY_WARNING_PERCENT = 10
 
 UNIT_TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -30,6 +34,7 @@ class Result:
     run: int
     level: str
     name: str
+    busy_before: int
     rps: float
     p50_ms: float
     p99_ms: float
@@ -77,8 +82,8 @@ def parse_wrk(path: Path) -> tuple[float, float, float, int, int]:
 def read_results(tsv: Path) -> list[Result]:
     results = []
     for line in tsv.read_text().splitlines():
-        run, level, name, output = line.split("\t")
-        results.append(Result(int(run), level, name, *parse_wrk(Path(output))))
+        run, level, name, busy, output = line.split("\t")
+        results.append(Result(int(run), level, name, int(busy), *parse_wrk(Path(output))))
     return results
 
 
@@ -87,12 +92,15 @@ def format_mib(value: float | None) -> str:
 
 
 def print_runs(results: list[Result]) -> None:
-    print("| run | log level | benchmark | requests/s | p50 ms | p99 ms | MiB/s | non-2xx | socket errors |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| run | log level | benchmark | requests/s | p50 ms | p99 ms | MiB/s | non-2xx "
+        "| socket errors | CPU busy before |"
+    )
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(
             f"| {r.run} | {r.level} | {r.name} | {r.rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
-            f"| {format_mib(r.mib_per_s)} | {r.non_2xx} | {r.socket_errors} |"
+            f"| {format_mib(r.mib_per_s)} | {r.non_2xx} | {r.socket_errors} | {r.busy_before}% |"
         )
 
 
@@ -172,12 +180,17 @@ def print_budgets(results: list[Result]) -> None:
         p99 = statistics.median(r.p99_ms for r in bare)
         print(f"  (bare server p99 at 64 connections: {p99:.2f} ms)")
 
-    failed = [r for r in results if r.non_2xx or r.socket_errors]
-    for r in failed:
-        print(
-            f"  WARNING: run {r.run} {r.level} {r.name} had {r.non_2xx} non-2xx responses "
-            f"and {r.socket_errors} socket errors; its numbers are not valid"
-        )
+    for r in results:
+        if r.non_2xx or r.socket_errors:
+            print(
+                f"  WARNING: run {r.run} {r.level} {r.name} had {r.non_2xx} non-2xx responses "
+                f"and {r.socket_errors} socket errors; its numbers are not valid"
+            )
+        if r.busy_before > BUSY_WARNING_PERCENT:
+            print(
+                f"  WARNING: run {r.run} {r.level} {r.name} started with the CPUs "
+                f"{r.busy_before}% busy from other processes; rerun it on a quiet machine"
+            )
 
 
 def main() -> int:

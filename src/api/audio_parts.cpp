@@ -15,9 +15,10 @@ std::vector<std::string> ChunkPartPaths(std::string_view upload_id, uint64_t ind
                                         const boost::json::object& chunk) {
   std::vector<std::string> paths;
   std::string_view generation = chunk.at("generation").as_string();
-  int64_t parts = chunk.at("parts").as_int64();
-  for (int64_t part = 0; part < parts; ++part) {
-    paths.push_back(UploadPartPath(upload_id, index, generation, static_cast<uint64_t>(part)));
+  // The entry may come from the store (int64) or be freshly built (uint64).
+  auto parts = chunk.at("parts").to_number<uint64_t>();
+  for (uint64_t part = 0; part < parts; ++part) {
+    paths.push_back(UploadPartPath(upload_id, index, generation, part));
   }
   return paths;
 }

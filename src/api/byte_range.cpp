@@ -1,16 +1,23 @@
 #include "api/byte_range.h"
 
+#include <boost/beast/core/string.hpp>
 #include <charconv>
+#include <limits>
 
 namespace talegraph::api {
 
 namespace {
 
+// Parses a run of decimal digits. A number too large for uint64_t is
+// clamped to its maximum, since every such position lies past the end.
 std::optional<uint64_t> ParseNumber(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
   uint64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    return std::nullopt;
+  if (error == std::errc::result_out_of_range) {
+    return std::numeric_limits<uint64_t>::max();
   }
   return value;
 }
@@ -33,8 +40,13 @@ RangeRequest ParseRange(std::string_view header, uint64_t size) {
     return {};
   }
   constexpr std::string_view kUnit = "bytes=";
-  if (!header.starts_with(kUnit)) {
+  size_t equals = header.find('=');
+  if (equals == std::string_view::npos) {
     return {RangeStatus::kUnsatisfiable, {}};
+  }
+  if (!boost::beast::iequals(header.substr(0, equals + 1), kUnit)) {
+    // RFC 9110 section 14.2: a server ignores a range unit it does not know.
+    return {};
   }
   std::string_view spec = Trim(header.substr(kUnit.size()));
   if (spec.find(',') != std::string_view::npos) {

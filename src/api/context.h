@@ -3,12 +3,18 @@
 
 #include "config/config.h"
 #include "store/document_store.h"
+#include "util/striped_mutex.h"
 
 namespace talegraph::api {
 
 struct ApiContext {
   const config::Config& config;
   store::DocumentStore& documents;
+  // Serializes the steps that change an upload's chunk list or status
+  // (chunk commit, complete, abort, delete) within this process, so that
+  // complete never reads parts that a concurrent request replaces. The
+  // store's preconditions still guard against other processes.
+  util::StripedMutex upload_locks{};
 };
 
 }  // namespace talegraph::api

@@ -6,8 +6,10 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
+#include <cmath>
 
 #include "http/errors.h"
+#include "util/printable.h"
 
 namespace talegraph::api {
 
@@ -48,6 +50,26 @@ http::HttpError InvalidField(std::string_view name, std::string_view expected,
                                                           expected, KindName(found)));
 }
 
+// Throws 422 when `value` contains a number that is not finite, such as
+// 1e400, which Boost.JSON parses to infinity and which JSON cannot store.
+void RejectNonFinite(const boost::json::value& value, std::string_view where) {
+  if (value.is_double() && !std::isfinite(value.as_double())) {
+    throw http::Unprocessable("invalid_field",
+                              fmt::format("{} contains a number too large to store; send numbers "
+                                          "within the range of a 64-bit float",
+                                          where));
+  }
+  if (value.is_array()) {
+    for (const auto& element : value.as_array()) {
+      RejectNonFinite(element, where);
+    }
+  } else if (value.is_object()) {
+    for (const auto& [key, member] : value.as_object()) {
+      RejectNonFinite(member, where);
+    }
+  }
+}
+
 }  // namespace
 
 boost::json::object ParseJsonObject(const http::Request& request, bool allow_empty) {
@@ -83,6 +105,9 @@ boost::json::object ParseJsonObject(const http::Request& request, bool allow_emp
     throw http::Unprocessable("invalid_body", fmt::format("request body must be a JSON object, "
                                                           "found {}",
                                                           KindName(value)));
+  }
+  for (const auto& [key, member] : value.as_object()) {
+    RejectNonFinite(member, fmt::format("field \"{}\"", util::Printable(key)));
   }
   return std::move(value.as_object());
 }

@@ -12,6 +12,7 @@
 #include "api/routes.h"
 #include "http/errors.h"
 #include "util/ids.h"
+#include "util/printable.h"
 
 namespace talegraph::api {
 
@@ -43,7 +44,7 @@ int64_t ReadLimit(const http::Request& request) {
     throw http::Unprocessable("invalid_field",
                               fmt::format("query parameter limit must be an integer from 1 to {}, "
                                           "found \"{}\"",
-                                          kMaxPageSize, text->substr(0, 40)));
+                                          kMaxPageSize, util::Printable(*text)));
   }
   return limit;
 }
@@ -90,12 +91,19 @@ http::Response DownloadAudio(ApiContext& context, http::Request& request) {
   uint64_t size = static_cast<uint64_t>(fields.at("size_bytes").as_int64());
   uint64_t part_bytes = static_cast<uint64_t>(fields.at("part_bytes").as_int64());
 
+  std::string etag = fmt::format("\"{}\"", fields.at("sha256").as_string());
   RangeRequest range = ParseRange(request.Header("Range"), size);
+  std::string_view if_range = request.Header("If-Range");
+  if (!if_range.empty() && if_range != etag) {
+    // RFC 9110 section 13.1.5: a validator that does not match (or a date,
+    // which this server does not track) asks for the whole representation.
+    range = {};
+  }
   if (range.status == RangeStatus::kUnsatisfiable) {
     http::HttpError error(status::range_not_satisfiable, "range_not_satisfiable",
                           fmt::format("Range \"{}\" is malformed or outside the {} bytes of "
                                       "recording \"{}\"; use bytes=first-last with last < {}",
-                                      request.Header("Range").substr(0, 100), size, id, size));
+                                      util::Printable(request.Header("Range")), size, id, size));
     error.headers().emplace_back("Content-Range", fmt::format("bytes */{}", size));
     throw error;
   }
@@ -107,8 +115,15 @@ http::Response DownloadAudio(ApiContext& context, http::Request& request) {
   http::Response response;
   response.content_type = std::string(fields.at("content_type").as_string());
   response.headers.emplace_back("Accept-Ranges", "bytes");
-  response.headers.emplace_back("ETag", fmt::format("\"{}\"", fields.at("sha256").as_string()));
-  response.body = ReadRecordingBytes(context.documents, id, part_bytes, bytes.first, bytes.last);
+  response.headers.emplace_back("ETag", etag);
+  try {
+    response.body = ReadRecordingBytes(context.documents, id, part_bytes, bytes.first, bytes.last);
+  } catch (const std::runtime_error& error) {
+    if (!context.documents.Get("recordings/" + id)) {
+      throw http::NotFound(fmt::format("recording \"{}\" was deleted during the download", id));
+    }
+    throw;
+  }
   if (range.status == RangeStatus::kSatisfiable) {
     response.status = status::partial_content;
     response.headers.emplace_back("Content-Range",
@@ -131,6 +146,12 @@ void DeleteRecording(ApiContext& context, const store::Document& recording) {
   uint64_t part_count = static_cast<uint64_t>(recording.fields.at("part_count").as_int64());
   DeleteAll(context.documents, RecordingPartPaths(recording.Id(), part_count));
   context.documents.Delete(recording.path);
+
+  // The completed upload only points at this recording, so it goes too.
+  if (const auto* upload_id = recording.fields.if_contains("upload_id");
+      upload_id != nullptr && upload_id->is_string()) {
+    context.documents.Delete(fmt::format("uploads/{}", std::string_view(upload_id->as_string())));
+  }
 }
 
 void AddRecordingRoutes(http::Router& router, ApiContext& context) {

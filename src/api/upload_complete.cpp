@@ -202,6 +202,7 @@ http::Response Accepted(std::string_view upload_id, const boost::json::value& re
 http::Response CompleteUpload(ApiContext& context, http::Request& request) {
   const std::string& upload_id = request.PathParam("upload_id");
   auto start = std::chrono::steady_clock::now();
+  std::lock_guard lock(context.upload_locks.For(upload_id));
   store::Document upload = LoadOrThrow(context.documents, "uploads", "upload", upload_id);
   if (upload.fields.at("status") == "completed") {
     return Accepted(upload_id, upload.fields.at("recording_id"));
@@ -233,7 +234,10 @@ http::Response CompleteUpload(ApiContext& context, http::Request& request) {
                 {"completed_at", util::NowRfc3339()},
                 {"updated_at", util::NowRfc3339()}},
                store::Precondition::UpdateTimeIs(upload.update_time));
+  batch.Update(fmt::format("users/{}", std::string_view(upload.fields.at("user_id").as_string())),
+               {}, store::Precondition::Exists());
   if (!context.documents.Commit(batch)) {
+    DeleteAll(context.documents, written);
     store::Document current = LoadOrThrow(context.documents, "uploads", "upload", upload_id);
     if (current.fields.at("status") == "completed") {
       return Accepted(upload_id, current.fields.at("recording_id"));

@@ -15,6 +15,7 @@
 #include "api/routes.h"
 #include "http/errors.h"
 #include "util/ids.h"
+#include "util/printable.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -59,6 +60,29 @@ boost::json::value OrNull(const auto& optional) {
   return optional ? boost::json::value(*optional) : boost::json::value(nullptr);
 }
 
+// Writes the new upload together with a touch of its user's document, so
+// that the write fails when the user is deleted at the same time: DeleteUser
+// marks the user first, which changes its update time.
+void CreateForUser(ApiContext& context, const std::string& user_id, const std::string& path,
+                   const boost::json::object& upload) {
+  for (int attempt = 0; attempt < kMaxChunkCommitAttempts; ++attempt) {
+    auto user = util::IsValidId(user_id) ? context.documents.Get("users/" + user_id) : std::nullopt;
+    if (!user || user->fields.contains("deleting")) {
+      throw http::NotFound(
+          fmt::format("user \"{}\" not found; create it with POST /v1/users first", user_id));
+    }
+    store::WriteBatch batch;
+    batch.Set(path, upload, {}, store::Precondition::NotExists());
+    batch.Update(user->path, {}, store::Precondition::UpdateTimeIs(user->update_time));
+    if (context.documents.Commit(batch)) {
+      return;
+    }
+  }
+  throw http::Conflict("user_busy", fmt::format("user \"{}\" kept changing while the upload was "
+                                                "created; retry",
+                                                user_id));
+}
+
 http::Response StartUpload(ApiContext& context, http::Request& request) {
   boost::json::object body = ParseJsonObject(request);
   FieldReader fields(body, {"user_id", "content_type", "filename", "title", "total_bytes",
@@ -77,13 +101,8 @@ http::Response StartUpload(ApiContext& context, http::Request& request) {
     throw http::UnsupportedMediaType(
         fmt::format("content_type \"{}\" is not audio; use audio/* (such as audio/mp4 or "
                     "audio/mpeg), video/mp4, video/3gpp, video/webm or application/ogg",
-                    content_type));
+                    util::Printable(content_type)));
   }
-  if (!util::IsValidId(user_id) || !context.documents.Get("users/" + user_id)) {
-    throw http::NotFound(
-        fmt::format("user \"{}\" not found; create it with POST /v1/users first", user_id));
-  }
-
   std::string now = util::NowRfc3339();
   boost::json::object upload{{"user_id", user_id},
                              {"content_type", content_type},
@@ -99,7 +118,7 @@ http::Response StartUpload(ApiContext& context, http::Request& request) {
                              {"created_at", now},
                              {"updated_at", now}};
   std::string id = util::GenerateId();
-  context.documents.Set("uploads/" + id, upload, {}, store::Precondition::NotExists());
+  CreateForUser(context, user_id, "uploads/" + id, upload);
   spdlog::info("upload {} started for user {} ({}) request_id={}", id, user_id, content_type,
                request.request_id);
 
@@ -118,7 +137,7 @@ uint64_t ParseChunkIndex(const ApiContext& context, std::string_view text) {
     throw http::BadRequest("invalid_chunk_index",
                            fmt::format("chunk index \"{}\" is not a non-negative integer; chunks "
                                        "are numbered 0, 1, 2, ...",
-                                       text.substr(0, 40)));
+                                       util::Printable(text)));
   }
   if (index >= context.config.uploads.max_chunks) {
     throw http::Unprocessable("chunk_index_out_of_range",
@@ -137,7 +156,7 @@ void CheckChunkBody(const http::Request& request, uint64_t index) {
     throw http::UnsupportedMediaType(
         fmt::format("chunk Content-Type \"{}\" is not accepted; send raw bytes as "
                     "application/octet-stream or the recording's audio type",
-                    content_type));
+                    util::Printable(content_type)));
   }
   if (request.body.empty()) {
     throw http::Unprocessable("empty_chunk",
@@ -228,14 +247,17 @@ http::Response PutChunk(ApiContext& context, http::Request& request) {
                             {"generation", generation}};
 
   boost::json::value replaced;
-  try {
-    replaced = CommitChunk(context, upload_id, index, entry, request.body.size());
-  } catch (...) {
-    DeleteAll(context.documents, ChunkPartPaths(upload_id, index, entry));
-    throw;
-  }
-  if (replaced.is_object()) {
-    DeleteAll(context.documents, ChunkPartPaths(upload_id, index, replaced.as_object()));
+  {
+    std::lock_guard lock(context.upload_locks.For(upload_id));
+    try {
+      replaced = CommitChunk(context, upload_id, index, entry, request.body.size());
+    } catch (...) {
+      DeleteAll(context.documents, ChunkPartPaths(upload_id, index, entry));
+      throw;
+    }
+    if (replaced.is_object()) {
+      DeleteAll(context.documents, ChunkPartPaths(upload_id, index, replaced.as_object()));
+    }
   }
   spdlog::info("upload {} chunk {} stored: {} bytes in {} parts{} request_id={}", upload_id, index,
                request.body.size(), parts,
@@ -254,6 +276,7 @@ http::Response ReadUpload(ApiContext& context, http::Request& request) {
 
 http::Response AbortUpload(ApiContext& context, http::Request& request) {
   const std::string& upload_id = request.PathParam("upload_id");
+  std::lock_guard lock(context.upload_locks.For(upload_id));
   auto upload = LoadOrThrow(context.documents, "uploads", "upload", upload_id);
   std::string_view upload_status = upload.fields.at("status").as_string();
   if (upload_status == "completed") {
@@ -350,6 +373,7 @@ boost::json::object UploadView(const ApiContext& context, const store::Document&
 }
 
 void DeleteUpload(ApiContext& context, const store::Document& upload) {
+  std::lock_guard lock(context.upload_locks.For(upload.Id()));
   DeleteAll(context.documents, UploadPartPaths(upload.Id(), upload.fields));
   context.documents.Delete(upload.path);
 }

@@ -106,6 +106,9 @@ http::Response RemoveUser(ApiContext& context, http::Request& request) {
 
 void DeleteUser(ApiContext& context, const store::Document& user) {
   std::string id(user.Id());
+  // Marking the user first makes a concurrent upload start fail (see
+  // CreateForUser), so no upload appears after the listing below.
+  context.documents.Update(user.path, {{"deleting", true}, {"updated_at", util::NowRfc3339()}});
   for (const auto& upload : context.documents.Query("uploads", "user_id", boost::json::value(id))) {
     DeleteUpload(context, upload);
   }

@@ -16,6 +16,7 @@
 #include "http/errors.h"
 #include "store/document_store.h"
 #include "util/ids.h"
+#include "util/printable.h"
 
 namespace talegraph::http {
 
@@ -165,7 +166,8 @@ asio::awaitable<bool> ReadBody(Connection& connection, const ConnectionContext& 
     co_return false;
   }
 
-  if (beast::iequals(header_parser.get()[bhttp::field::expect], "100-continue")) {
+  bool has_body = header_parser.chunked() || length.value_or(0) > 0;
+  if (has_body && beast::iequals(header_parser.get()[bhttp::field::expect], "100-continue")) {
     bhttp::response<bhttp::empty_body> proceed{bhttp::status::continue_, 11};
     co_await bhttp::async_write(connection.stream, proceed, kTupleAwaitable);
   }
@@ -181,9 +183,23 @@ asio::awaitable<bool> ReadBody(Connection& connection, const ConnectionContext& 
     co_await WriteError(connection, context, exchange, TooLarge(limit, setting));
     co_return false;
   }
+  if (error == beast::error::timeout) {
+    // The stream has closed the socket, so no response can go out.
+    spdlog::info("request_id={} body not received within {}s, connection closed",
+                 exchange.request_id, context.server.body_timeout.count());
+    co_return false;
+  }
+  if (error.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category()) {
+    exchange.keep_alive = false;
+    co_await WriteError(
+        connection, context, exchange,
+        BadRequest("invalid_request", fmt::format("malformed request body: {}; check the "
+                                                  "chunked transfer encoding",
+                                                  error.message())));
+    co_return false;
+  }
   if (error) {
-    spdlog::info("request_id={} body read failed after {} bytes: {}", exchange.request_id,
-                 buffer.size(), error.message());
+    spdlog::info("request_id={} body read failed: {}", exchange.request_id, error.message());
     co_return false;
   }
   request.body = std::move(parser.get().body());
@@ -213,7 +229,7 @@ asio::awaitable<bool> ServeRequest(Connection& connection, const ConnectionConte
       }
       exchange.keep_alive = exchange.keep_alive && !has_body;
       co_return co_await WriteResponse(connection, context, exchange,
-                                       context.cors.Preflight(exchange.origin, methods));
+                                       context.cors.Preflight(methods));
     }
 
     MatchResult result = context.router.Match(request.method, path);
@@ -251,6 +267,28 @@ asio::awaitable<bool> ServeRequest(Connection& connection, const ConnectionConte
   co_return co_await WriteError(connection, context, exchange, *rejection);
 }
 
+// Returns why the request's framing cannot be trusted, if it cannot: an
+// HTTP/1.1 request needs a Host header (RFC 9112, section 3.2), and a
+// Transfer-Encoding other than a final "chunked" leaves the body's end
+// unknown (section 6.3), which would let a second request hide in the body.
+std::optional<std::string> FramingProblem(
+    const bhttp::request_parser<bhttp::empty_body>& header_parser) {
+  const auto& header = header_parser.get();
+  if (header.version() >= 11 && header.find(bhttp::field::host) == header.end()) {
+    return "HTTP/1.1 request has no Host header; send one";
+  }
+  if (header.find(bhttp::field::transfer_encoding) != header.end() && !header_parser.chunked()) {
+    return fmt::format(
+        "Transfer-Encoding \"{}\" is not supported; send the body with "
+        "Content-Length or as chunked",
+        util::Printable(header[bhttp::field::transfer_encoding]));
+  }
+  if (header.version() < 11 && header_parser.chunked()) {
+    return "chunked Transfer-Encoding needs HTTP/1.1; send Content-Length instead";
+  }
+  return std::nullopt;
+}
+
 // Serves one request. Returns false when the connection must close.
 asio::awaitable<bool> ServeOne(Connection& connection, const ConnectionContext& context,
                                beast::flat_buffer& buffer) {
@@ -276,12 +314,9 @@ asio::awaitable<bool> ServeOne(Connection& connection, const ConnectionContext& 
     co_return false;
   }
   if (error == beast::error::timeout) {
+    // The stream has closed the socket, so no 408 can go out.
     spdlog::info("connection closed: request headers not received within {}s",
                  context.server.header_timeout.count());
-    co_await WriteError(connection, context, exchange,
-                        HttpError(bhttp::status::request_timeout, "request_timeout",
-                                  "request headers were not received in time; send the "
-                                  "whole request at once"));
     co_return false;
   }
   if (error == bhttp::error::end_of_stream || error == asio::error::eof ||
@@ -296,11 +331,16 @@ asio::awaitable<bool> ServeOne(Connection& connection, const ConnectionContext& 
   }
 
   const auto& header = header_parser.get();
-  exchange.method = std::string(header.method_string());
+  exchange.method = util::Printable(header.method_string());
   exchange.target = std::string(header.target());
   exchange.origin = std::string(header[bhttp::field::origin]);
   exchange.request_id = PickRequestId(header["X-Request-ID"]);
   exchange.keep_alive = header.keep_alive();
+  if (auto problem = FramingProblem(header_parser)) {
+    exchange.keep_alive = false;
+    co_await WriteError(connection, context, exchange, BadRequest("invalid_request", *problem));
+    co_return false;
+  }
   co_return co_await ServeRequest(connection, context, exchange, buffer, header_parser);
 }
 

@@ -36,16 +36,15 @@ void CorsPolicy::Apply(std::string_view origin, Response& response) const {
   response.headers.emplace_back("Access-Control-Expose-Headers", std::string(kExposedHeaders));
 }
 
-Response CorsPolicy::Preflight(std::string_view origin,
-                               const std::vector<boost::beast::http::verb>& methods) const {
+Response CorsPolicy::Preflight(const std::vector<boost::beast::http::verb>& methods) const {
   std::vector<std::string_view> names;
   for (boost::beast::http::verb method : methods) {
     names.emplace_back(boost::beast::http::to_string(method));
   }
   names.emplace_back("OPTIONS");
 
+  // The server adds the Access-Control-Allow-Origin header, as to every response.
   Response response = EmptyResponse(boost::beast::http::status::no_content);
-  Apply(origin, response);
   response.headers.emplace_back("Access-Control-Allow-Methods",
                                 fmt::format("{}", fmt::join(names, ", ")));
   response.headers.emplace_back("Access-Control-Allow-Headers", allowed_headers_);

@@ -20,10 +20,9 @@ class CorsPolicy {
   // `origin` (the request's Origin header, possibly empty) is allowed.
   void Apply(std::string_view origin, Response& response) const;
 
-  // Returns the 204 answer to a preflight request on a path routed for
-  // `methods`.
-  Response Preflight(std::string_view origin,
-                     const std::vector<boost::beast::http::verb>& methods) const;
+  // Returns the 204 response to a preflight request on a path routed for
+  // `methods`, without the origin headers that Apply adds.
+  Response Preflight(const std::vector<boost::beast::http::verb>& methods) const;
 
  private:
   bool allow_any_ = false;

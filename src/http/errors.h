@@ -17,11 +17,15 @@ namespace talegraph::http {
 class HttpError : public std::runtime_error {
  public:
   HttpError(boost::beast::http::status status, std::string code, std::string detail)
-      : std::runtime_error(detail), status_(status), code_(std::move(code)) {}
+      : std::runtime_error(detail),
+        status_(status),
+        code_(std::move(code)),
+        detail_(std::move(detail)) {}
 
   boost::beast::http::status status() const { return status_; }
   const std::string& code() const { return code_; }
-  std::string_view detail() const { return what(); }
+  // The message for the client, kept whole even where it contains a NUL.
+  const std::string& detail() const { return detail_; }
 
   // Extra members of the error body, such as the list of missing chunks.
   boost::json::object& extra() { return extra_; }
@@ -34,6 +38,7 @@ class HttpError : public std::runtime_error {
  private:
   boost::beast::http::status status_;
   std::string code_;
+  std::string detail_;
   boost::json::object extra_;
   std::vector<std::pair<std::string, std::string>> headers_;
 };

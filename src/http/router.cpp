@@ -7,6 +7,7 @@
 
 #include "http/errors.h"
 #include "util/ids.h"
+#include "util/printable.h"
 
 namespace talegraph::http {
 
@@ -39,25 +40,9 @@ std::string DecodeParameter(std::string_view name, std::string_view raw) {
     throw BadRequest("invalid_path",
                      fmt::format("path parameter {} has invalid percent-encoding \"{}\"; encode "
                                  "'%' as %25",
-                                 name, raw));
+                                 name, util::Printable(raw)));
   }
   return encoded->decode();
-}
-
-// Returns `text` with control characters escaped, safe to echo in a message.
-std::string Printable(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text.substr(0, 64)) {
-    if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (text.size() > 64) {
-    out += "...";
-  }
-  return out;
 }
 
 }  // namespace
@@ -134,7 +119,7 @@ MatchResult Router::Match(boost::beast::http::verb method, std::string_view enco
       throw BadRequest("invalid_id",
                        fmt::format("{} \"{}\" is not a valid id; ids are 1 to {} characters of "
                                    "A-Z, a-z, 0-9, '_' and '-', as the server returned them",
-                                   name, Printable(value), util::kMaxIdLength));
+                                   name, util::Printable(value), util::kMaxIdLength));
     }
     match.path_params.emplace(name, std::move(value));
   }

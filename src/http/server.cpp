@@ -90,6 +90,7 @@ class Server::Impl {
   asio::awaitable<void> Accept() {
     spdlog::info("HTTP server listening on {}:{} with {} I/O threads", server_.host, port_,
                  server_.io_threads);
+    uint64_t accept_failures = 0;
     while (!stopping_) {
       auto [error, socket] = co_await acceptor_.async_accept(asio::make_strand(io_context_),
                                                              asio::as_tuple(asio::use_awaitable));
@@ -97,8 +98,14 @@ class Server::Impl {
         break;
       }
       if (error) {
-        // Running out of file descriptors must not end the accept loop.
-        spdlog::warn("accept failed: {}", error.message());
+        // Running out of file descriptors must not end the accept loop, nor
+        // spin it: pause so that open connections can finish and close.
+        if (++accept_failures % 100 == 1) {
+          spdlog::warn("accept failed ({} times so far): {}; pausing 100 ms", accept_failures,
+                       error.message());
+        }
+        asio::steady_timer pause(control_, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
       }
       boost::system::error_code ignored;
