@@ -4,19 +4,6 @@
 # Works as root, or as a user with sudo.
 set -euo pipefail
 
-packages=(
-  # Build tools and formatter.
-  build-essential cmake ninja-build pkg-config clang-format git
-  # Libraries the server links against.
-  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcurl4-openssl-dev libssl-dev libspdlog-dev libfmt-dev
-  libtomlplusplus-dev libsqlite3-dev libstemmer-dev
-  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
-  libpocketsphinx-dev pocketsphinx-en-us
-  # Tests, benchmarks and the demo.
-  libgtest-dev googletest ffmpeg flite curl python3 wrk
-)
-
 if [[ ${EUID} -eq 0 ]]; then
   sudo_cmd=()
 elif command -v sudo >/dev/null 2>&1; then
@@ -25,6 +12,34 @@ else
   echo "install-deps.sh: run as root or install sudo first" >&2
   exit 1
 fi
+export DEBIAN_FRONTEND=noninteractive
+
+# Debian 12 ships Boost 1.81. Elsewhere (Ubuntu 24.04 has 1.83) take the
+# newest Boost whose separate JSON and URL packages exist; 1.81 is the
+# minimum the build accepts.
+boost=1.81
+if ! apt-cache show "libboost-json${boost}-dev" >/dev/null 2>&1; then
+  "${sudo_cmd[@]}" apt-get update -q
+  boost=$(apt-cache search --names-only '^libboost-url1\.[0-9]+-dev$' |
+    sed -E 's/^libboost-url(1\.[0-9]+)-dev.*/\1/' | sort -V | tail -n 1)
+  if [[ -z ${boost} ]]; then
+    echo "install-deps.sh: no libboost-url1.XX-dev package found; Boost 1.81 or newer is needed" >&2
+    exit 1
+  fi
+fi
+
+packages=(
+  # Build tools and formatter.
+  build-essential cmake ninja-build pkg-config clang-format git
+  # Libraries the server links against.
+  "libboost${boost}-dev" "libboost-json${boost}-dev" "libboost-url${boost}-dev"
+  libcurl4-openssl-dev libssl-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libsqlite3-dev libstemmer-dev
+  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+  libpocketsphinx-dev pocketsphinx-en-us
+  # Tests, benchmarks and the demo.
+  libgtest-dev googletest ffmpeg flite curl python3 wrk
+)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -40,6 +55,5 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 fi
 
 echo "install-deps.sh: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
