@@ -77,7 +77,7 @@ boost::json::object ParseJsonObject(const http::Request& request, bool allow_emp
   if (!request.body.empty() && !content_type.empty() && !IsJsonMediaType(content_type)) {
     throw http::UnsupportedMediaType(
         fmt::format("Content-Type \"{}\" is not accepted here; send the body as application/json",
-                    content_type));
+                    util::Printable(content_type)));
   }
   if (request.body.empty()) {
     if (allow_empty) {
@@ -123,7 +123,7 @@ FieldReader::FieldReader(const boost::json::object& object,
     if (!known) {
       throw http::Unprocessable("unknown_field",
                                 fmt::format("field \"{}\" is not accepted; accepted fields are {}",
-                                            std::string_view(key), fmt::join(accepted, ", ")));
+                                            util::Printable(key), fmt::join(accepted, ", ")));
     }
   }
 }

@@ -119,7 +119,8 @@ http::Response DownloadAudio(ApiContext& context, http::Request& request) {
   try {
     response.body = ReadRecordingBytes(context.documents, id, part_bytes, bytes.first, bytes.last);
   } catch (const std::runtime_error& error) {
-    if (!context.documents.Get("recordings/" + id)) {
+    auto current = context.documents.Get("recordings/" + id);
+    if (!current || current->fields.contains("deleting")) {
       throw http::NotFound(fmt::format("recording \"{}\" was deleted during the download", id));
     }
     throw;
@@ -144,6 +145,9 @@ http::Response RemoveRecording(ApiContext& context, http::Request& request) {
 
 void DeleteRecording(ApiContext& context, const store::Document& recording) {
   uint64_t part_count = static_cast<uint64_t>(recording.fields.at("part_count").as_int64());
+  // The mark tells a download that loses its parts to this deletion to
+  // answer 404 rather than fail.
+  context.documents.Update(recording.path, {{"deleting", true}});
   DeleteAll(context.documents, RecordingPartPaths(recording.Id(), part_count));
   context.documents.Delete(recording.path);
 

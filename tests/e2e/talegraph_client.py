@@ -12,6 +12,7 @@ import json
 import os
 import re
 import socket
+import time
 from typing import Any, NamedTuple
 
 # Settings of the test server's config that the tests depend on. They are
@@ -31,6 +32,26 @@ class Response(NamedTuple):
     # Header names are lowercase. A repeated header keeps its last value.
     headers: dict[str, str]
     body: bytes
+
+
+class RawResponse(NamedTuple):
+    status: int
+    # (name, value) pairs in the order received, names lowercase, repeats kept.
+    header_list: list[tuple[str, str]]
+    body: bytes
+
+    def header_values(self, name: str) -> list[str]:
+        return [value for key, value in self.header_list if key == name.lower()]
+
+
+class RawExchange(NamedTuple):
+    """What the server sent back on one connection to raw request bytes."""
+
+    responses: list[RawResponse]
+    # True when the server closed the connection before the read timeout.
+    closed: bool
+    # Bytes after the last complete response, such as a truncated one.
+    leftover: bytes
 
 
 class JsonResponse(NamedTuple):
@@ -114,6 +135,37 @@ class Client:
                 ) from exc
         return Response(response.status, lowercase_headers(response), data)
 
+    def send_raw(self, data: bytes, read_timeout: float = 3.0) -> RawExchange:
+        """Send `data` as is on a new connection and parse every response to it.
+
+        Reading stops when the server closes the connection or sends nothing
+        for `read_timeout` seconds. The client never half-closes its side, so
+        `closed` shows whether the server chose to close.
+        """
+        received = b""
+        closed = False
+        with socket.create_connection((self.host, self.port), timeout=self.timeout) as sock:
+            try:
+                sock.sendall(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            sock.settimeout(read_timeout)
+            deadline = time.monotonic() + self.timeout
+            while time.monotonic() < deadline:
+                try:
+                    block = sock.recv(65536)
+                except socket.timeout:
+                    break
+                except ConnectionResetError:
+                    closed = True
+                    break
+                if not block:
+                    closed = True
+                    break
+                received += block
+        responses, leftover = parse_raw_responses(received)
+        return RawExchange(responses, closed, leftover)
+
     def json(
         self,
         method: str,
@@ -196,11 +248,45 @@ class Client:
         return result["recording_id"]
 
 
+def parse_raw_responses(data: bytes) -> tuple[list[RawResponse], bytes]:
+    """Split `data` into complete responses and return them with the bytes left over.
+
+    A response other than 1xx, 204 and 304 must carry Content-Length, as
+    every talegraph response does. Parsing stops at a response without one,
+    which stays in the leftover bytes.
+    """
+    responses = []
+    while True:
+        head, separator, rest = data.partition(b"\r\n\r\n")
+        if not separator:
+            return responses, data
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ", 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
+            return responses, data
+        status = int(parts[1])
+        header_list = []
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            header_list.append((name.strip().lower(), value.strip()))
+        lengths = [value for name, value in header_list if name == "content-length"]
+        if status < 200 or status in (204, 304):
+            size = 0
+        elif lengths and lengths[0].isdigit():
+            size = int(lengths[0])
+        else:
+            return responses, data
+        if len(rest) < size:
+            return responses, data
+        responses.append(RawResponse(status, header_list, rest[:size]))
+        data = rest[size:]
+
+
 def lowercase_headers(response: http.client.HTTPResponse) -> dict[str, str]:
     return {name.lower(): value for name, value in response.getheaders()}
 
 
-def parse_json(response: Response, request_line: str) -> Any:
+def parse_json(response: Response | RawResponse, request_line: str) -> Any:
     """Parse the body as JSON, or return None when it is empty."""
     if not response.body:
         return None
@@ -214,7 +300,7 @@ def parse_json(response: Response, request_line: str) -> Any:
 
 
 def assert_error(
-    response: Response | JsonResponse,
+    response: Response | RawResponse | JsonResponse,
     status: int,
     code: str,
     *mentions: str | tuple[str, ...],
@@ -225,7 +311,7 @@ def assert_error(
     strings of which `detail` must contain at least one. The comparison
     ignores case.
     """
-    if isinstance(response, Response):
+    if isinstance(response, (Response, RawResponse)):
         body = parse_json(response, "the request")
     else:
         body = response.data
