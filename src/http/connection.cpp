@@ -29,7 +29,7 @@ namespace {
 constexpr auto kTupleAwaitable = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kMaxRequestIdLength = 128;
 
-// What is known about the request being served, for its response and log.
+// The request being served, as far as it is known, for its response and log line.
 struct Exchange {
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   std::string method = "-";
@@ -151,7 +151,8 @@ HttpError TooLarge(size_t limit, std::string_view setting) {
 }
 
 // Reads the body of the request whose headers `header_parser` holds. Returns
-// false after answering the client when the body cannot be read.
+// false, after sending an error response where possible, when the body
+// cannot be read.
 asio::awaitable<bool> ReadBody(Connection& connection, const ConnectionContext& context,
                                Exchange& exchange, beast::flat_buffer& buffer,
                                bhttp::request_parser<bhttp::empty_body>& header_parser,
@@ -207,7 +208,7 @@ asio::awaitable<bool> ReadBody(Connection& connection, const ConnectionContext& 
   co_return true;
 }
 
-// Answers a request whose headers were read: routing, body, handler.
+// Serves a request whose headers were read: routing, body, handler.
 asio::awaitable<bool> ServeRequest(Connection& connection, const ConnectionContext& context,
                                    Exchange& exchange, beast::flat_buffer& buffer,
                                    bhttp::request_parser<bhttp::empty_body>& header_parser) {
