@@ -52,6 +52,37 @@ void ReadUploads(TableReader& reader, UploadsConfig& uploads) {
   reader.ReadNumber("max_total_bytes", uploads.max_total_bytes, 1, int64_t{1} << 40);
 }
 
+void ReadJobs(TableReader& reader, JobsConfig& jobs) {
+  reader.ReadNumber("workers", jobs.workers, 1, 64);
+  reader.ReadSeconds("shutdown_timeout_seconds", jobs.shutdown_timeout, 1, kMaxTimeoutSeconds);
+}
+
+void ReadAsr(TableReader& reader, AsrConfig& asr) {
+  reader.ReadChoice("engine", asr.engine, {"pocketsphinx", "openai"});
+  reader.ReadNumber("threads", asr.threads, 0, kMaxThreads);
+}
+
+void ReadPocketsphinx(TableReader& reader, PocketsphinxConfig& pocketsphinx) {
+  reader.ReadString("model_dir", pocketsphinx.model_dir);
+  reader.ReadDouble("max_utterance_seconds", pocketsphinx.max_utterance_seconds, 2, 120);
+  reader.ReadDouble("min_pause_seconds", pocketsphinx.min_pause_seconds, 0.05, 5);
+  reader.ReadNumber("maxhmmpf", pocketsphinx.maxhmmpf, -1, 1000000);
+}
+
+void ReadOpenAi(TableReader& reader, OpenAiAsrConfig& openai) {
+  reader.ReadString("base_url", openai.base_url);
+  reader.ReadString("model", openai.model);
+  reader.ReadString("language", openai.language);
+  reader.ReadNumber("piece_seconds", openai.piece_seconds, 10, 780);
+  reader.ReadNumber("max_retries", openai.max_retries, 0, 20);
+  reader.ReadSeconds("timeout_seconds", openai.timeout, 1, kMaxTimeoutSeconds);
+}
+
+void ReadTranscript(TableReader& reader, TranscriptConfig& transcript) {
+  reader.ReadDouble("target_chunk_seconds", transcript.target_chunk_seconds, 5, 600);
+  reader.ReadBool("detect_temporal_markers", transcript.detect_temporal_markers);
+}
+
 // Calls `read` with a reader over the table `name` of `root`, when present.
 template <typename Section, typename ReadFunction>
 void ReadSection(const toml::table& root, std::string_view name, Section& section,
@@ -154,7 +185,15 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "log", config.log, ReadLog, errors);
   ReadSection(root, "storage", config.storage, ReadStorage, errors);
   ReadSection(root, "uploads", config.uploads, ReadUploads, errors);
-  RejectUnknownSections(root, {"server", "cors", "log", "storage", "uploads"}, errors);
+  ReadSection(root, "jobs", config.jobs, ReadJobs, errors);
+  ReadSection(root, "asr", config.asr, ReadAsr, errors);
+  ReadSection(root, "pocketsphinx", config.pocketsphinx, ReadPocketsphinx, errors);
+  ReadSection(root, "openai", config.openai, ReadOpenAi, errors);
+  ReadSection(root, "transcript", config.transcript, ReadTranscript, errors);
+  RejectUnknownSections(root,
+                        {"server", "cors", "log", "storage", "uploads", "jobs", "asr",
+                         "pocketsphinx", "openai", "transcript"},
+                        errors);
   ThrowIfAny(errors, origin);
   return config;
 }

@@ -48,6 +48,50 @@ struct UploadsConfig {
   uint64_t max_total_bytes = 4294967296;
 };
 
+struct JobsConfig {
+  // Recordings processed at the same time.
+  int workers = 1;
+  // Seconds that shutdown waits for a running job's stage before it leaves
+  // the job to be queued again at the next start.
+  std::chrono::seconds shutdown_timeout{30};
+};
+
+struct AsrConfig {
+  std::string engine = "pocketsphinx";
+  // Threads that recognize speech at once; 0 means one a CPU core.
+  int threads = 0;
+};
+
+struct PocketsphinxConfig {
+  // Folder of the acoustic model, dictionary and language model; empty
+  // means the en-us model of the installed pocketsphinx package.
+  std::string model_dir;
+  // Longest utterance sent to the decoder; longer speech is cut at its
+  // quietest point.
+  double max_utterance_seconds = 20;
+  // Shortest quiet stretch that ends an utterance.
+  double min_pause_seconds = 0.3;
+  // Decoder's maximum active HMMs a frame (pocketsphinx -maxhmmpf).
+  int maxhmmpf = 10000;
+};
+
+struct OpenAiAsrConfig {
+  // Base URL of an OpenAI-compatible API, up to and including /v1.
+  std::string base_url = "https://api.openai.com/v1";
+  std::string model = "whisper-1";
+  // ISO 639-1 language of the speech, or empty to let the service detect it.
+  std::string language;
+  // Audio sent per request, kept under the API's 25 MB upload limit.
+  int piece_seconds = 600;
+  int max_retries = 4;
+  std::chrono::seconds timeout{300};
+};
+
+struct TranscriptConfig {
+  double target_chunk_seconds = 60;
+  bool detect_temporal_markers = false;
+};
+
 // Values from config/secrets.toml. Never log them.
 struct Secrets {
   std::string firestore_credentials_file;
@@ -61,6 +105,11 @@ struct Config {
   LogConfig log;
   StorageConfig storage;
   UploadsConfig uploads;
+  JobsConfig jobs;
+  AsrConfig asr;
+  PocketsphinxConfig pocketsphinx;
+  OpenAiAsrConfig openai;
+  TranscriptConfig transcript;
   Secrets secrets;
 };
 

@@ -46,6 +46,23 @@ std::string DescribeConfig(const Config& config) {
       {"uploads",
        toml::table{{"max_chunks", static_cast<int64_t>(config.uploads.max_chunks)},
                    {"max_total_bytes", static_cast<int64_t>(config.uploads.max_total_bytes)}}},
+      {"jobs", toml::table{{"workers", config.jobs.workers},
+                           {"shutdown_timeout_seconds", config.jobs.shutdown_timeout.count()}}},
+      {"asr", toml::table{{"engine", config.asr.engine}, {"threads", config.asr.threads}}},
+      {"pocketsphinx",
+       toml::table{{"model_dir", config.pocketsphinx.model_dir},
+                   {"max_utterance_seconds", config.pocketsphinx.max_utterance_seconds},
+                   {"min_pause_seconds", config.pocketsphinx.min_pause_seconds},
+                   {"maxhmmpf", config.pocketsphinx.maxhmmpf}}},
+      {"openai", toml::table{{"base_url", config.openai.base_url},
+                             {"model", config.openai.model},
+                             {"language", config.openai.language},
+                             {"piece_seconds", config.openai.piece_seconds},
+                             {"max_retries", config.openai.max_retries},
+                             {"timeout_seconds", config.openai.timeout.count()}}},
+      {"transcript",
+       toml::table{{"target_chunk_seconds", config.transcript.target_chunk_seconds},
+                   {"detect_temporal_markers", config.transcript.detect_temporal_markers}}},
   };
 
   std::ostringstream out;

@@ -115,6 +115,38 @@ void TableReader::ReadInteger(std::string_view key, int64_t& value, int64_t min,
   value = number;
 }
 
+void TableReader::ReadBool(std::string_view key, bool& value) {
+  const toml::node* node = Find(key);
+  if (node == nullptr) {
+    return;
+  }
+  if (!node->is_boolean()) {
+    errors_.push_back(
+        fmt::format("{}: expected true or false, found {}", PathOf(key), TypeName(*node)));
+    return;
+  }
+  value = *node->value<bool>();
+}
+
+void TableReader::ReadDouble(std::string_view key, double& value, double min, double max) {
+  const toml::node* node = Find(key);
+  if (node == nullptr) {
+    return;
+  }
+  if (!node->is_floating_point() && !node->is_integer()) {
+    errors_.push_back(fmt::format("{}: expected a number from {} to {}, found {}", PathOf(key), min,
+                                  max, TypeName(*node)));
+    return;
+  }
+  double number = *node->value<double>();
+  if (!(number >= min && number <= max)) {
+    errors_.push_back(fmt::format("{}: {} is out of range; use a number from {} to {}", PathOf(key),
+                                  number, min, max));
+    return;
+  }
+  value = number;
+}
+
 void TableReader::ReadSeconds(std::string_view key, std::chrono::seconds& value, int64_t min,
                               int64_t max) {
   int64_t seconds = value.count();

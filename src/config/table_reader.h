@@ -26,6 +26,8 @@ class TableReader {
                   std::initializer_list<std::string_view> choices);
   void ReadStrings(std::string_view key, std::vector<std::string>& value);
   void ReadInteger(std::string_view key, int64_t& value, int64_t min, int64_t max);
+  void ReadBool(std::string_view key, bool& value);
+  void ReadDouble(std::string_view key, double& value, double min, double max);
   void ReadSeconds(std::string_view key, std::chrono::seconds& value, int64_t min, int64_t max);
 
   // Reads an integer into any integral field.
