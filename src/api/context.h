@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "jobs/job_runner.h"
 #include "store/document_store.h"
 #include "util/striped_mutex.h"
 
@@ -15,6 +16,8 @@ struct ApiContext {
   // complete never reads parts that a concurrent request replaces. The
   // store's preconditions still guard against other processes.
   util::StripedMutex upload_locks{};
+  // Runs the processing jobs; null where nothing processes (some tests).
+  jobs::JobRunner* job_runner = nullptr;
 };
 
 }  // namespace talegraph::api

@@ -149,6 +149,14 @@ void DeleteRecording(ApiContext& context, const store::Document& recording) {
   // answer 404 rather than fail.
   context.documents.Update(recording.path, {{"deleting", true}});
   DeleteAll(context.documents, RecordingPartPaths(recording.Id(), part_count));
+  boost::json::value recording_id(recording.Id());
+  std::vector<std::string> derived;
+  for (const char* collection : {"transcript_chunks", "jobs"}) {
+    for (const auto& document : context.documents.Query(collection, "recording_id", recording_id)) {
+      derived.push_back(document.path);
+    }
+  }
+  DeleteAll(context.documents, derived);
   context.documents.Delete(recording.path);
 
   // The completed upload only points at this recording, so it goes too.

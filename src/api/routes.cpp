@@ -8,6 +8,8 @@ http::Router BuildRouter(ApiContext& context) {
   AddUserRoutes(router, context);
   AddUploadRoutes(router, context);
   AddRecordingRoutes(router, context);
+  AddJobRoutes(router, context);
+  AddTranscriptRoutes(router, context);
   return router;
 }
 

@@ -20,5 +20,7 @@ void AddSystemRoutes(http::Router& router, ApiContext& context);
 void AddUserRoutes(http::Router& router, ApiContext& context);
 void AddUploadRoutes(http::Router& router, ApiContext& context);
 void AddRecordingRoutes(http::Router& router, ApiContext& context);
+void AddJobRoutes(http::Router& router, ApiContext& context);
+void AddTranscriptRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace talegraph::api

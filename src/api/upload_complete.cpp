@@ -14,10 +14,13 @@
 #include <chrono>
 
 #include "api/audio_parts.h"
+#include "api/jobs.h"
 #include "api/json_input.h"
 #include "api/resources.h"
 #include "api/uploads.h"
 #include "http/errors.h"
+#include "jobs/job_records.h"
+#include "util/ids.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -191,10 +194,11 @@ boost::json::object NewRecording(const store::Document& upload, const Assembled&
           {"updated_at", now}};
 }
 
-http::Response Accepted(std::string_view upload_id, const boost::json::value& recording_id) {
-  return http::JsonResponse(
-      status::accepted,
-      {{"recording_id", recording_id}, {"upload_id", upload_id}, {"status", "uploaded"}});
+http::Response Accepted(const store::Document& upload) {
+  return http::JsonResponse(status::accepted, {{"recording_id", upload.fields.at("recording_id")},
+                                               {"job_id", upload.fields.at("job_id")},
+                                               {"upload_id", upload.Id()},
+                                               {"status", "uploaded"}});
 }
 
 }  // namespace
@@ -205,7 +209,7 @@ http::Response CompleteUpload(ApiContext& context, http::Request& request) {
   std::lock_guard lock(context.upload_locks.For(upload_id));
   store::Document upload = LoadOrThrow(context.documents, "uploads", "upload", upload_id);
   if (upload.fields.at("status") == "completed") {
-    return Accepted(upload_id, upload.fields.at("recording_id"));
+    return Accepted(upload);
   }
   RequireOpen(upload);
   Declared declared = ReadDeclared(context, request, upload.fields);
@@ -224,13 +228,19 @@ http::Response CompleteUpload(ApiContext& context, http::Request& request) {
 
   // The recording and the upload's new status land together, and only if
   // no chunk changed since the upload was read.
+  std::string job_id = util::GenerateId();
+  boost::json::object recording =
+      NewRecording(upload, assembled, context.config.storage.audio_part_bytes);
+  recording["job_id"] = job_id;
+  std::string_view user_id = upload.fields.at("user_id").as_string();
   store::WriteBatch batch;
-  batch.Set("recordings/" + upload_id,
-            NewRecording(upload, assembled, context.config.storage.audio_part_bytes), {},
+  batch.Set("recordings/" + upload_id, recording, {}, store::Precondition::NotExists());
+  batch.Set("jobs/" + job_id, jobs::NewJob(upload_id, user_id), {},
             store::Precondition::NotExists());
   batch.Update(upload.path,
                {{"status", "completed"},
                 {"recording_id", upload_id},
+                {"job_id", job_id},
                 {"completed_at", util::NowRfc3339()},
                 {"updated_at", util::NowRfc3339()}},
                store::Precondition::UpdateTimeIs(upload.update_time));
@@ -240,7 +250,7 @@ http::Response CompleteUpload(ApiContext& context, http::Request& request) {
     DeleteAll(context.documents, written);
     store::Document current = LoadOrThrow(context.documents, "uploads", "upload", upload_id);
     if (current.fields.at("status") == "completed") {
-      return Accepted(upload_id, current.fields.at("recording_id"));
+      return Accepted(current);
     }
     throw http::Conflict("upload_busy",
                          fmt::format("upload \"{}\" changed while it was being completed; "
@@ -248,14 +258,15 @@ http::Response CompleteUpload(ApiContext& context, http::Request& request) {
                                      upload_id));
   }
 
+  SubmitJob(context, job_id);
   DeleteAll(context.documents, UploadPartPaths(upload_id, upload.fields));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info(
-      "upload {} completed as recording {}: {} bytes in {} chunks, {} parts, {:.3f}s "
-      "request_id={}",
-      upload_id, upload_id, assembled.size, count, assembled.part_count, seconds,
+      "upload {} completed as recording {} with job {}: {} bytes in {} chunks, {} parts, "
+      "{:.3f}s request_id={}",
+      upload_id, upload_id, job_id, assembled.size, count, assembled.part_count, seconds,
       request.request_id);
-  return Accepted(upload_id, boost::json::value(upload_id));
+  return Accepted(LoadOrThrow(context.documents, "uploads", "upload", upload_id));
 }
 
 }  // namespace talegraph::api

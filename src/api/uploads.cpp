@@ -115,6 +115,7 @@ http::Response StartUpload(ApiContext& context, http::Request& request) {
                              {"chunks", boost::json::object()},
                              {"received_bytes", 0},
                              {"recording_id", nullptr},
+                             {"job_id", nullptr},
                              {"created_at", now},
                              {"updated_at", now}};
   std::string id = util::GenerateId();

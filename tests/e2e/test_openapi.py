@@ -28,6 +28,10 @@ API_ROUTES = {
     ("/v1/recordings/{recording_id}", "get"),
     ("/v1/recordings/{recording_id}", "delete"),
     ("/v1/recordings/{recording_id}/audio", "get"),
+    ("/v1/recordings/{recording_id}/process", "post"),
+    ("/v1/recordings/{recording_id}/transcript", "get"),
+    ("/v1/transcript-chunks/{chunk_id}", "patch"),
+    ("/v1/jobs/{job_id}", "get"),
 }
 
 SOURCE_DOCUMENT = Path(__file__).resolve().parents[2] / "src" / "http" / "openapi.json"

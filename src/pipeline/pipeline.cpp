@@ -1,0 +1,139 @@
+#include "pipeline/pipeline.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "audio/byte_source.h"
+#include "audio/decoder.h"
+#include "pipeline/job_progress.h"
+#include "pipeline/transcript_writer.h"
+#include "transcript/chunker.h"
+
+namespace talegraph::pipeline {
+
+namespace {
+
+// Thrown inside a stage when the runner stops, to leave the job queued.
+struct Interrupted {};
+
+// Reports how far the decoder has read into its input, as the stage's
+// progress; the decoder reads mostly in order, after a look at the index.
+class ProgressSource final : public audio::ByteSource {
+ public:
+  ProgressSource(audio::ByteSource& inner, JobProgress& progress)
+      : inner_(inner), progress_(progress) {}
+
+  size_t Read(uint64_t offset, char* out, size_t size) override {
+    size_t read = inner_.Read(offset, out, size);
+    if (inner_.Size() > 0) {
+      progress_.Report(static_cast<double>(offset + read) / static_cast<double>(inner_.Size()));
+    }
+    return read;
+  }
+
+  uint64_t Size() const override { return inner_.Size(); }
+
+ private:
+  audio::ByteSource& inner_;
+  JobProgress& progress_;
+};
+
+struct Transcription {
+  audio::AudioInfo info;
+  std::vector<asr::Segment> segments;
+  double decode_seconds = 0;
+  double transcribe_seconds = 0;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+std::string TranscriptChunkId(std::string_view recording_id, size_t index) {
+  return fmt::format("{}_{:05d}", recording_id, index);
+}
+
+Pipeline::Pipeline(const config::Config& config, store::DocumentStore& documents,
+                   asr::Transcriber& transcriber)
+    : config_(config), documents_(documents), transcriber_(transcriber) {}
+
+jobs::JobOutcome Pipeline::Run(const std::string& job_id, const std::atomic<bool>& stopping) {
+  JobProgress job(documents_, job_id);
+  if (!job.Begin()) {
+    return jobs::JobOutcome::kFinished;
+  }
+  const std::string& recording_id = job.recording_id();
+  auto recording = documents_.Get("recordings/" + recording_id);
+  if (!recording) {
+    job.Fail("decode", fmt::format("recording \"{}\" was deleted before processing", recording_id));
+    return jobs::JobOutcome::kFinished;
+  }
+
+  Transcription transcription;
+  try {
+    // Decode and transcribe, the samples flowing from one to the other.
+    job.EnterStage("decode", 0.0, 0.9);
+    const auto& fields = recording->fields;
+    audio::StoredRecordingSource stored(documents_, recording_id,
+                                        fields.at("size_bytes").to_number<uint64_t>(),
+                                        fields.at("part_bytes").to_number<uint64_t>());
+    ProgressSource source(stored, job);
+    asr::SessionOptions options;
+    options.recording_id = recording_id;
+    auto session = transcriber_.Start(options);
+
+    auto start = std::chrono::steady_clock::now();
+    transcription.info = audio::DecodeToPcm16kMono(source, [&](std::span<const int16_t> samples) {
+      if (stopping) {
+        throw Interrupted{};
+      }
+      auto feed_start = std::chrono::steady_clock::now();
+      session->Feed(samples);
+      transcription.transcribe_seconds += SecondsSince(feed_start);
+    });
+    transcription.decode_seconds = SecondsSince(start) - transcription.transcribe_seconds;
+    job.RecordStageSeconds("decode", transcription.decode_seconds);
+    job.RecordAudio(transcription.info);
+
+    job.EnterStage("transcribe", 0.9, 0.95);
+    auto finish_start = std::chrono::steady_clock::now();
+    transcription.segments = session->Finish();
+    transcription.transcribe_seconds += SecondsSince(finish_start);
+    job.RecordStageSeconds("transcribe", transcription.transcribe_seconds);
+  } catch (const Interrupted&) {
+    job.Requeue();
+    return jobs::JobOutcome::kInterrupted;
+  } catch (const audio::DecodeError& error) {
+    job.Fail("decode", error.what());
+    return jobs::JobOutcome::kFinished;
+  } catch (const asr::TranscriptionError& error) {
+    job.Fail("transcribe", error.what());
+    return jobs::JobOutcome::kFinished;
+  } catch (const std::exception& error) {
+    job.Fail(job.stage(), error.what());
+    return jobs::JobOutcome::kFinished;
+  }
+
+  if (stopping) {
+    job.Requeue();
+    return jobs::JobOutcome::kInterrupted;
+  }
+
+  try {
+    job.EnterStage("chunk", 0.95, 1.0);
+    auto start = std::chrono::steady_clock::now();
+    auto chunks = transcript::GroupIntoChunks(transcription.segments,
+                                              config_.transcript.target_chunk_seconds);
+    TranscriptWriter writer(documents_, config_.transcript);
+    size_t written = writer.Write(*recording, chunks);
+    job.RecordStageSeconds("chunk", SecondsSince(start));
+    job.Succeed(written);
+  } catch (const std::exception& error) {
+    job.Fail("chunk", error.what());
+  }
+  return jobs::JobOutcome::kFinished;
+}
+
+}  // namespace talegraph::pipeline
