@@ -58,6 +58,8 @@ def concrete_path(template):
         template.replace("{user_id}", "u1")
         .replace("{upload_id}", "up1")
         .replace("{recording_id}", "r1")
+        .replace("{job_id}", "j1")
+        .replace("{chunk_id}", "c1")
         .replace("{n}", "0")
     )
 
