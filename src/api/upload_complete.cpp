@@ -16,6 +16,7 @@
 #include "api/audio_parts.h"
 #include "api/jobs.h"
 #include "api/json_input.h"
+#include "api/recording_records.h"
 #include "api/resources.h"
 #include "api/uploads.h"
 #include "http/errors.h"
@@ -170,30 +171,6 @@ void CheckSha256(const store::Document& upload, const Declared& declared,
   }
 }
 
-boost::json::object NewRecording(const store::Document& upload, const Assembled& assembled,
-                                 size_t part_bytes) {
-  const auto& fields = upload.fields;
-  std::string now = util::NowRfc3339();
-  return {{"user_id", fields.at("user_id")},
-          {"upload_id", upload.Id()},
-          {"title", fields.at("title")},
-          {"filename", fields.at("filename")},
-          {"content_type", fields.at("content_type")},
-          {"size_bytes", assembled.size},
-          {"sha256", assembled.sha256},
-          {"part_bytes", part_bytes},
-          {"part_count", assembled.part_count},
-          {"status", "uploaded"},
-          {"error", nullptr},
-          {"job_id", nullptr},
-          {"duration_seconds", nullptr},
-          {"codec", nullptr},
-          {"sample_rate", nullptr},
-          {"channels", nullptr},
-          {"created_at", now},
-          {"updated_at", now}};
-}
-
 http::Response Accepted(const store::Document& upload) {
   return http::JsonResponse(status::accepted, {{"recording_id", upload.fields.at("recording_id")},
                                                {"job_id", upload.fields.at("job_id")},
@@ -229,9 +206,10 @@ http::Response CompleteUpload(ApiContext& context, http::Request& request) {
   // The recording and the upload's new status land together, and only if
   // no chunk changed since the upload was read.
   std::string job_id = util::GenerateId();
+  StoredAudio audio{assembled.size, assembled.sha256, context.config.storage.audio_part_bytes,
+                    assembled.part_count};
   boost::json::object recording =
-      NewRecording(upload, assembled, context.config.storage.audio_part_bytes);
-  recording["job_id"] = job_id;
+      NewRecordingFields(upload.fields, boost::json::value(upload_id), audio, job_id);
   std::string_view user_id = upload.fields.at("user_id").as_string();
   store::WriteBatch batch;
   batch.Set("recordings/" + upload_id, recording, {}, store::Precondition::NotExists());
