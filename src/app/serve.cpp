@@ -8,19 +8,10 @@
 #include "api/context.h"
 #include "api/routes.h"
 #include "app/logging.h"
+#include "app/stores.h"
 #include "http/server.h"
-#include "store/sqlite_document_store.h"
 
 namespace talegraph::app {
-
-namespace {
-
-std::unique_ptr<store::DocumentStore> OpenDocuments(const config::StorageConfig& storage) {
-  spdlog::info("opening the {} document store at {}", storage.documents, storage.sqlite_path);
-  return std::make_unique<store::SqliteDocumentStore>(storage.sqlite_path);
-}
-
-}  // namespace
 
 int Serve(const config::Config& config) {
   ConfigureLogging(config.log);
@@ -28,8 +19,7 @@ int Serve(const config::Config& config) {
 
   std::unique_ptr<store::DocumentStore> documents;
   try {
-    documents = OpenDocuments(config.storage);
-    documents->Ping();
+    documents = OpenDocumentStore(config.storage);
   } catch (const store::StoreError& error) {
     spdlog::critical("cannot open the document store: {}", error.what());
     return 1;

@@ -1,0 +1,14 @@
+// Opening the stores that the configuration names.
+#pragma once
+
+#include <memory>
+
+#include "config/config.h"
+#include "store/document_store.h"
+
+namespace talegraph::app {
+
+// Opens the document store of [storage]. Throws store::StoreError.
+std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::StorageConfig& storage);
+
+}  // namespace talegraph::app
