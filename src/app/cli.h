@@ -5,15 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "app/process.h"
 #include "config/config.h"
 
 namespace talegraph::app {
 
-enum class Command { kServe, kCheckConfig, kVersion, kHelp };
+enum class Command { kServe, kCheckConfig, kProcess, kVersion, kHelp };
 
 struct CommandLine {
   Command command = Command::kHelp;
   config::ConfigSources sources;
+  // For kProcess.
+  ProcessOptions process;
 };
 
 // Parses argv (without the program name). Throws std::invalid_argument with

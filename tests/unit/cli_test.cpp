@@ -25,9 +25,26 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(ParseCommandLine({"--help"}).command, Command::kHelp);
 }
 
+TEST(Cli, ProcessOptions) {
+  CommandLine line =
+      ParseCommandLine({"process", "story.m4a", "--user", "u1", "--title", "Growing up", "--json"});
+  EXPECT_EQ(line.command, Command::kProcess);
+  EXPECT_EQ(line.process.file, "story.m4a");
+  EXPECT_EQ(line.process.user_id, "u1");
+  EXPECT_EQ(line.process.title, "Growing up");
+  EXPECT_TRUE(line.process.json);
+}
+
 TEST(Cli, BadCommandLines) {
-  const std::vector<std::vector<std::string>> cases = {
-      {}, {"serv"}, {"serve", "--port", "1"}, {"serve", "--config"}, {"process"}};
+  const std::vector<std::vector<std::string>> cases = {{},
+                                                       {"serv"},
+                                                       {"serve", "--port", "1"},
+                                                       {"serve", "--config"},
+                                                       {"serve", "--json"},
+                                                       {"process"},
+                                                       {"process", "--json"},
+                                                       {"process", "a.wav", "--user"},
+                                                       {"process", "a.wav", "--speed", "2"}};
   for (const auto& arguments : cases) {
     EXPECT_THROW(ParseCommandLine(arguments), std::invalid_argument)
         << (arguments.empty() ? "(no arguments)" : arguments[0]);
