@@ -121,13 +121,21 @@ jobs::JobOutcome Pipeline::Run(const std::string& job_id, const std::atomic<bool
     return jobs::JobOutcome::kInterrupted;
   }
 
+  // The recording may have been deleted while it was transcribed, and its
+  // chunks must not outlive it.
+  auto current = documents_.Get("recordings/" + recording_id);
+  if (!current || current->fields.contains("deleting")) {
+    job.Fail("chunk", fmt::format("recording \"{}\" was deleted during processing", recording_id));
+    return jobs::JobOutcome::kFinished;
+  }
+
   try {
     job.EnterStage("chunk", 0.95, 1.0);
     auto start = std::chrono::steady_clock::now();
     auto chunks = transcript::GroupIntoChunks(transcription.segments,
                                               config_.transcript.target_chunk_seconds);
     TranscriptWriter writer(documents_, config_.transcript);
-    size_t written = writer.Write(*recording, chunks);
+    size_t written = writer.Write(*current, chunks);
     job.RecordStageSeconds("chunk", SecondsSince(start));
     job.Succeed(written);
   } catch (const std::exception& error) {
