@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/process.h"
 #include "app/serve.h"
 
 int main(int argc, char** argv) {
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
 
   if (line.command == Command::kCheckConfig) {
     return talegraph::app::CheckConfig(config);
+  }
+  if (line.command == Command::kProcess) {
+    return talegraph::app::Process(config, line.process);
   }
   return talegraph::app::Serve(config);
 }

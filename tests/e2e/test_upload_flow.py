@@ -89,7 +89,8 @@ def test_chunked_upload_out_of_order(server, user):
     assert recording["upload_id"] == upload_id
     assert recording["size_bytes"] == len(data)
     assert recording["sha256"].lower() == sha256_hex(data)
-    assert recording["status"] == "uploaded"
+    # The processing job starts at once, and random bytes fail to decode.
+    assert recording["status"] in ("uploaded", "processing", "failed"), recording
     assert recording["content_type"] == "audio/mp4"
     assert recording["filename"] == "story.m4a"
     assert recording["title"] == "Grandpa's farm"
