@@ -1,11 +1,10 @@
 // bare_server: the reference HTTP/1.1 server for the benchmarks in bench/.
 //
-// It answers every request, whatever its method and target, with 200 and the
-// same small JSON body from memory, keeping connections alive. It uses the
-// same pieces as talegraph's server (Boost.Beast, C++20 coroutines, one
-// io_context run by several threads) and does nothing else, so the gap
-// between the two is the cost of talegraph's routing, handlers, store and
-// logging.
+// It responds to every request, whatever its method and target, with 200 and
+// the same small JSON body from memory, and keeps connections alive. It uses
+// the same pieces as talegraph's server (Boost.Beast, C++20 coroutines, one
+// io_context run by several threads) but has no strands, timeouts, routing,
+// worker pool, store or logging. The gap between the two is what those cost.
 //
 // Usage: bare_server [PORT [THREADS]]
 //   PORT     TCP port on 127.0.0.1, 0..65535; 0 (the default) picks a free one.

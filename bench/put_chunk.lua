@@ -20,8 +20,8 @@ function setup(thread)
   thread:set("thread_number", #threads)
 end
 
--- Returns `size` bytes of a repeating non-text pattern, built by doubling so
--- it takes about 20 concatenations.
+-- Returns `size` bytes of a repeating binary pattern, built by doubling a
+-- 256-byte seed.
 local function make_body(size)
   local seed = {}
   for i = 0, 255 do
@@ -36,10 +36,14 @@ end
 
 function init(args)
   local chunk_count = tonumber(args[1])
+  if chunk_count == nil or chunk_count < 1 then
+    error("put_chunk.lua: invalid CHUNK_COUNT \"" .. tostring(args[1])
+      .. "\": expected a positive integer before the upload ids")
+  end
   local upload_id = args[1 + thread_number]
-  if chunk_count == nil or chunk_count < 1 or upload_id == nil then
-    error("put_chunk.lua: expected arguments CHUNK_COUNT UPLOAD_ID... with one upload id "
-      .. "per thread; thread " .. thread_number .. " has none")
+  if upload_id == nil then
+    error("put_chunk.lua: missing upload id for thread " .. thread_number
+      .. "; pass one UPLOAD_ID per wrk thread (-t)")
   end
 
   local body = make_body(chunk_bytes)

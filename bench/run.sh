@@ -9,6 +9,8 @@
 #              (default build/release)
 #   DURATION   wrk duration of each benchmark (default 10s)
 #   KEEP       set to 1 to keep the temporary folder with logs and wrk output
+#   QUIET_TIMEOUT_SECONDS  how long each benchmark waits for the machine to
+#              become quiet before it runs anyway (default 300)
 #
 # It builds nothing: build first with
 #   cmake --preset release && cmake --build --preset release
@@ -40,7 +42,7 @@ readonly STARTUP_TIMEOUT_SECONDS=20
 # Before each benchmark, wait up to QUIET_TIMEOUT_SECONDS until other
 # processes use at most QUIET_BUSY_PERCENT of the CPUs.
 readonly QUIET_BUSY_PERCENT=10
-readonly QUIET_TIMEOUT_SECONDS=300
+readonly QUIET_TIMEOUT_SECONDS="${QUIET_TIMEOUT_SECONDS:-300}"
 
 if [[ ! "${RUNS}" =~ ^[1-9][0-9]*$ ]]; then
   echo "invalid RUNS \"${RUNS}\": expected a positive integer" >&2
@@ -116,8 +118,8 @@ json_field() {
   python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
 }
 
-# Sends a JSON request and prints the response body; fails on a status other
-# than EXPECTED.
+# Sends a request with an optional JSON body and prints the response body.
+# Fails when the response status is not EXPECTED.
 api() {
   local method="$1" url="$2" expected="$3" body="${4:-}" output status
   output="$(mktemp "${WORK_DIR}/response.XXXXXX")"
@@ -145,14 +147,14 @@ cpu_busy_percent() {
     split(before, b); split(after, a); total = 0
     for (i = 2; i <= 9; i++) total += a[i] - b[i]
     idle = (a[5] - b[5]) + (a[6] - b[6])
-    printf "%d\n", total > 0 ? 100 * (total - idle) / total : 0
+    printf "%d\n", (total > 0 ? 100 * (total - idle) / total : 0)
   }'
 }
 
-# Waits until the machine is quiet, because on a small machine another
-# process's CPU use changes wrk's numbers more than any code change does.
-# Prints the last busy percentage; gives up after QUIET_TIMEOUT_SECONDS and
-# lets the benchmark run anyway, and the summary flags that row.
+# Waits until the machine is quiet, because on a machine with few CPUs the
+# load of other processes skews wrk's numbers. Prints the last busy
+# percentage. After QUIET_TIMEOUT_SECONDS it stops waiting, the benchmark runs
+# anyway and the summary flags it when the load went on during the run.
 wait_for_quiet() {
   local busy waited=0
   busy="$(cpu_busy_percent)"
@@ -164,17 +166,46 @@ wait_for_quiet() {
   echo "${busy}"
 }
 
-# Runs wrk with the remaining arguments, saves its output as
-# LEVEL-NAME.txt in the run's folder and records it in results.tsv with the
-# CPU busy percentage measured just before.
+# Prints the busy and total CPU time of the machine, in clock ticks summed
+# over all CPUs, from the first line of /proc/stat.
+machine_ticks() {
+  awk 'NR == 1 { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat
+}
+
+# Prints the user plus system CPU time of process PID in clock ticks.
+process_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# Runs wrk with the arguments after SERVER_PID and saves its output as
+# LEVEL-NAME.txt in the run's folder. The results.tsv line also records the
+# CPU busy percentage just before and the share of the machine's CPU time
+# that neither wrk nor the server used while wrk ran.
 measure() {
-  local run="$1" level="$2" name="$3"
-  shift 3
+  local run="$1" level="$2" name="$3" server_pid="$4"
+  shift 4
   local output="${WORK_DIR}/run${run}/${level}-${name}.txt" busy
   busy="$(wait_for_quiet)"
   echo "  ${level} ${name} (machine ${busy}% busy before): wrk $*"
-  wrk "$@" >"${output}" 2>&1
-  printf '%s\t%s\t%s\t%s\t%s\n' "${run}" "${level}" "${name}" "${busy}" "${output}" >>"${RESULTS}"
+
+  local machine_before server_before machine_after server_after wrk_seconds
+  machine_before="$(machine_ticks)"
+  server_before="$(process_ticks "${server_pid}")"
+  wrk_seconds="$( { TIMEFORMAT='%U %S'; time wrk "$@" >"${output}" 2>&1; } 2>&1)"
+  machine_after="$(machine_ticks)"
+  server_after="$(process_ticks "${server_pid}")"
+
+  local other
+  other="$(awk -v before="${machine_before}" -v after="${machine_after}" \
+    -v server="$((server_after - server_before))" -v wrk="${wrk_seconds}" \
+    -v ticks_per_second="$(getconf CLK_TCK)" 'BEGIN {
+      split(before, b, " "); split(after, a, " "); split(wrk, w, " ")
+      busy = a[1] - b[1]; total = a[2] - b[2]
+      other = busy - server - (w[1] + w[2]) * ticks_per_second
+      printf "%d\n", (total > 0 && other > 0 ? 100 * other / total : 0)
+    }')"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${run}" "${level}" "${name}" "${busy}" "${other}" \
+    "${output}" >>"${RESULTS}"
 }
 
 start_upload() {
@@ -189,8 +220,8 @@ bench_talegraph() {
   local run="$1" level="$2"
   local folder="${WORK_DIR}/run${run}/${level}"
   mkdir -p "${folder}"
-  # A port from the probe may be taken by another process before talegraph
-  # binds it; talegraph then exits with "cannot listen" and the run fails.
+  # Another process may take the probed port before talegraph binds it. Then
+  # talegraph exits with "cannot listen" and the run fails.
   local port
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   cat >"${folder}/talegraph.toml" <<EOF
@@ -220,27 +251,29 @@ EOF
   api GET "${base}/v1/recordings/${recording_id}" 200 >/dev/null
 
   local read_options=(-t2 -c64 "-d${DURATION}" --latency)
-  measure "${run}" "${level}" recording "${read_options[@]}" "${base}/v1/recordings/${recording_id}"
-  measure "${run}" "${level}" user "${read_options[@]}" "${base}/v1/users/${user_id}"
+  measure "${run}" "${level}" recording "${pid}" "${read_options[@]}" \
+    "${base}/v1/recordings/${recording_id}"
+  measure "${run}" "${level}" user "${pid}" "${read_options[@]}" "${base}/v1/users/${user_id}"
 
   local put_script="${BENCH_DIR}/put_chunk.lua" uploads=() i
   for i in 1 2 3 4; do
     uploads+=("$(start_upload "${base}" "${user_id}")")
   done
-  measure "${run}" "${level}" put-c4 -t4 -c4 "-d${DURATION}" --latency -s "${put_script}" \
+  measure "${run}" "${level}" put-c4 "${pid}" -t4 -c4 "-d${DURATION}" --latency -s "${put_script}" \
     "${base}" -- "${PUT_CHUNK_COUNT}" "${uploads[@]}"
   uploads=()
   for i in 1 2; do
     uploads+=("$(start_upload "${base}" "${user_id}")")
   done
-  measure "${run}" "${level}" put-c8 -t2 -c8 "-d${DURATION}" --latency -s "${put_script}" \
+  measure "${run}" "${level}" put-c8 "${pid}" -t2 -c8 "-d${DURATION}" --latency -s "${put_script}" \
     "${base}" -- "${PUT_CHUNK_COUNT}" "${uploads[@]}"
 
   stop_server "${pid}"
   echo "  ${level}: $(grep -c '' "${log}") log lines, database $(du -sh "${folder}" | cut -f1)"
 }
 
-# Waits until GET /health on BASE returns 200. Fails when process PID exits first.
+# Waits until GET /health on BASE returns 200. Fails when process PID exits
+# first.
 wait_for_health() {
   local base="$1" pid="$2" log="$3" waited=0
   while ((waited < STARTUP_TIMEOUT_SECONDS * 10)); do
@@ -267,12 +300,12 @@ bench_bare() {
   server_pids+=($!)
   local pid=$! port
   port="$(wait_for_port "${output}" "listening on ${HOST}:([0-9]+)" "${pid}")"
-  measure "${run}" bare bare -t2 -c64 "-d${DURATION}" --latency "http://${HOST}:${port}/"
+  measure "${run}" bare bare "${pid}" -t2 -c64 "-d${DURATION}" --latency "http://${HOST}:${port}/"
   stop_server "${pid}"
 }
 
-echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/ {print $2}') GiB," \
-  "Linux $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p')," \
+  "$(free -g | awk '/^Mem:/ {print $2}') GiB, Linux $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), duration ${DURATION}, ${RUNS} run(s), output in ${WORK_DIR}"
 for ((run = 1; run <= RUNS; run++)); do
   echo "run ${run} of ${RUNS}"

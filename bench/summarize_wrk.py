@@ -3,11 +3,14 @@
 
 Usage: summarize_wrk.py RESULTS_TSV
 
-Each line of RESULTS_TSV is "run<TAB>level<TAB>benchmark<TAB>busy<TAB>wrk
-output file", where busy is the machine's CPU busy percentage measured just
-before the benchmark. The script prints Markdown tables: one row per benchmark and run,
-then the median with the min..max spread over the runs, then the design
-budgets checked against the medians.
+Each line of RESULTS_TSV is "run<TAB>level<TAB>benchmark<TAB>busy<TAB>
+other<TAB>wrk output file". busy is the machine's CPU busy percentage just
+before the benchmark, and other is the percentage of the machine's CPU time
+that neither wrk nor the server used while wrk ran.
+
+The script prints Markdown tables: one row per benchmark and run, then the
+median with the min..max spread over the valid runs (see is_valid), then the
+design budgets checked against those medians.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ CHUNK_MIB = 1.0  # put_chunk.lua sends 1 MiB (2^20 bytes) per request.
 READ_RATIO_BUDGET = 0.60
 READ_P99_BUDGET_MS = 5.0
 PUT_BUDGET_MIB_PER_S = 200.0
-# A benchmark that started while other processes kept the CPUs busier than
-# this is flagged, because their load skews wrk's numbers.
-BUSY_WARNING_PERCENT = 10
+# A benchmark during which other processes used more than this percentage of
+# the CPUs is flagged and left out of the medians, because that load skews
+# wrk's numbers.
+OTHER_LOAD_WARNING_PERCENT = 10
 
 UNIT_TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -35,6 +39,7 @@ class Result:
     level: str
     name: str
     busy_before: int
+    other_during: int
     rps: float
     p50_ms: float
     p99_ms: float
@@ -82,8 +87,10 @@ def parse_wrk(path: Path) -> tuple[float, float, float, int, int]:
 def read_results(tsv: Path) -> list[Result]:
     results = []
     for line in tsv.read_text().splitlines():
-        run, level, name, busy, output = line.split("\t")
-        results.append(Result(int(run), level, name, int(busy), *parse_wrk(Path(output))))
+        run, level, name, busy, other, output = line.split("\t")
+        results.append(
+            Result(int(run), level, name, int(busy), int(other), *parse_wrk(Path(output)))
+        )
     return results
 
 
@@ -94,14 +101,19 @@ def format_mib(value: float | None) -> str:
 def print_runs(results: list[Result]) -> None:
     print(
         "| run | log level | benchmark | requests/s | p50 ms | p99 ms | MiB/s | non-2xx "
-        "| socket errors | CPU busy before |"
+        "| socket errors | other CPU load |"
     )
     print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         print(
             f"| {r.run} | {r.level} | {r.name} | {r.rps:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
-            f"| {format_mib(r.mib_per_s)} | {r.non_2xx} | {r.socket_errors} | {r.busy_before}% |"
+            f"| {format_mib(r.mib_per_s)} | {r.non_2xx} | {r.socket_errors} | {r.other_during}% |"
         )
+
+
+def is_valid(r: Result) -> bool:
+    """Return whether a row counts towards the medians: no failed requests and a quiet machine."""
+    return not r.non_2xx and not r.socket_errors and r.other_during <= OTHER_LOAD_WARNING_PERCENT
 
 
 def spread(values: list[float], digits: int) -> str:
@@ -112,31 +124,49 @@ def spread(values: list[float], digits: int) -> str:
 
 
 def group(results: list[Result]) -> dict[tuple[str, str], list[Result]]:
-    groups: dict[tuple[str, str], list[Result]] = {}
+    """Group the valid rows by (log level, benchmark). A group with no valid row keeps all rows."""
+    everything: dict[tuple[str, str], list[Result]] = {}
     for r in results:
-        groups.setdefault((r.level, r.name), []).append(r)
-    return groups
+        everything.setdefault((r.level, r.name), []).append(r)
+    return {key: [r for r in rows if is_valid(r)] or rows for key, rows in everything.items()}
 
 
 def read_ratios(results: list[Result], level: str) -> list[float]:
-    """Return recording rps / bare rps of each run that measured both."""
-    bare = {r.run: r.rps for r in results if r.name == "bare"}
-    return [
+    """Return recording rps / bare rps of each run where both rows are valid.
+
+    Without such a run, returns the ratio of the two medians alone.
+    """
+    bare = {r.run: r.rps for r in results if r.name == "bare" and is_valid(r)}
+    ratios = [
         r.rps / bare[r.run]
         for r in results
-        if r.level == level and r.name == "recording" and r.run in bare
+        if r.level == level and r.name == "recording" and r.run in bare and is_valid(r)
     ]
+    if ratios:
+        return ratios
+    groups = group(results)
+    reads, bares = groups.get((level, "recording")), groups.get(("bare", "bare"))
+    if not reads or not bares:
+        return []
+    return [statistics.median(r.rps for r in reads) / statistics.median(r.rps for r in bares)]
 
 
 def print_medians(results: list[Result]) -> None:
-    runs = len({r.run for r in results})
-    print(f"\nMedian (min..max) over {runs} run(s):\n")
-    print("| log level | benchmark | requests/s | p50 ms | p99 ms | MiB/s |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    print(
+        "\nMedian (min..max) over the valid rows: no failed requests and at most "
+        f"{OTHER_LOAD_WARNING_PERCENT}% CPU load from other processes. A benchmark without a "
+        "valid row uses all of its rows.\n"
+    )
+    print("| log level | benchmark | runs used | requests/s | p50 ms | p99 ms | MiB/s |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    totals: dict[tuple[str, str], int] = {}
+    for r in results:
+        totals[(r.level, r.name)] = totals.get((r.level, r.name), 0) + 1
     for (level, name), rows in group(results).items():
         mib = spread([r.mib_per_s for r in rows], 1) if rows[0].is_put else "-"
         print(
-            f"| {level} | {name} | {spread([r.rps for r in rows], 0)} "
+            f"| {level} | {name} | {len(rows)} of {totals[(level, name)]} "
+            f"| {spread([r.rps for r in rows], 0)} "
             f"| {spread([r.p50_ms for r in rows], 2)} | {spread([r.p99_ms for r in rows], 2)} "
             f"| {mib} |"
         )
@@ -184,12 +214,13 @@ def print_budgets(results: list[Result]) -> None:
         if r.non_2xx or r.socket_errors:
             print(
                 f"  WARNING: run {r.run} {r.level} {r.name} had {r.non_2xx} non-2xx responses "
-                f"and {r.socket_errors} socket errors; its numbers are not valid"
+                f"and {r.socket_errors} socket errors, so it is left out of the medians"
             )
-        if r.busy_before > BUSY_WARNING_PERCENT:
+        if r.other_during > OTHER_LOAD_WARNING_PERCENT:
             print(
-                f"  WARNING: run {r.run} {r.level} {r.name} started with the CPUs "
-                f"{r.busy_before}% busy from other processes; rerun it on a quiet machine"
+                f"  WARNING: run {r.run} {r.level} {r.name}: other processes used "
+                f"{r.other_during}% of the CPUs during it (and {r.busy_before}% just "
+                f"before), so it is left out of the medians; rerun on a quiet machine"
             )
 
 
@@ -199,7 +230,7 @@ def main() -> int:
         return 2
     results = read_results(Path(sys.argv[1]))
     if not results:
-        print(f"{sys.argv[1]} lists no wrk outputs", file=sys.stderr)
+        print(f"{sys.argv[1]} lists no wrk outputs; run bench/run.sh to produce it", file=sys.stderr)
         return 1
     print_runs(results)
     print_medians(results)

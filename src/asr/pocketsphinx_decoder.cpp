@@ -13,8 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace talegraph::asr {
 namespace {
@@ -134,9 +137,10 @@ void CheckFileStart(const std::string& folder, const fs::path& path,
   ThrowModelError(folder, path.string() + " is not a PocketSphinx model file");
 }
 
-// Checks the start of each file that 5prealpha reads with E_FATAL on
-// failure, which exits the process, so that the common mistakes (a wrong
-// or truncated download, another engine's model) throw instead.
+// Checks the start of the acoustic model files and of a binary language
+// model. 5prealpha exits the process (E_FATAL) on some broken files, an
+// mdef of junk for one, so a wrong file such as an HTML error page or
+// another engine's model throws here instead.
 // NOTE: a file with a valid start but damaged later can still make
 // PocketSphinx exit the process while it loads.
 void CheckModelFiles(const ModelFiles& files) {
@@ -161,6 +165,7 @@ ModelFiles FindModelFiles(const std::string& folder) {
   if (!fs::is_directory(folder, error)) {
     ThrowModelError(folder, "the folder does not exist");
   }
+
   std::vector<std::string> acoustic_models;
   std::vector<std::string> language_models;
   std::vector<std::string> dictionaries;
@@ -180,6 +185,7 @@ ModelFiles FindModelFiles(const std::string& folder) {
   if (error) {
     ThrowModelError(folder, "cannot list the folder: " + error.message());
   }
+
   files.acoustic_model =
       OnlyCandidate(folder, acoustic_models, "acoustic model (a folder with an mdef file)");
   files.language_model =
@@ -221,8 +227,9 @@ std::vector<Word> PocketsphinxDecoder::Decode(std::span<const int16_t> samples,
   if (ps_start_utt(decoder_) < 0) {
     throw TranscriptionError("pocketsphinx: starting an utterance failed: " + TakeLastError());
   }
-  // The whole utterance in one call (full_utt), so that the cepstral mean
-  // normalization of the model (-cmn batch in its feat.params) sees all of it.
+  // The whole utterance goes in one call (full_utt), so that the model's
+  // cepstral mean normalization (-cmn batch in its feat.params) is computed
+  // over all of it.
   if (ps_process_raw(decoder_, samples.data(), samples.size(), FALSE, TRUE) < 0) {
     ps_end_utt(decoder_);
     throw TranscriptionError("pocketsphinx: processing audio failed: " + TakeLastError());

@@ -13,13 +13,14 @@ struct ps_decoder_s;
 namespace talegraph::asr {
 
 // Beam widths and language weights of the search, the PocketSphinx options
-// of the same names. The defaults are the values that bench/README.md
-// ("Speech recognition tuning") chose; PocketSphinx 5prealpha's own
-// defaults are beam 1e-48, wbeam 7e-29, lw 6.5 and bestpathlw 9.5.
+// of the same names. The defaults except maxhmmpf are PocketSphinx
+// 5prealpha's own, which the tuning in bench/README.md ("Speech recognition
+// tuning") kept.
 struct SearchSettings {
-  // Maximum active HMMs a frame, or -1 for no limit (-maxhmmpf).
+  // Maximum active HMMs a frame, or -1 for no limit (-maxhmmpf). The
+  // default is that of PocketsphinxConfig, and PocketSphinx has 30000.
   int maxhmmpf = 10000;
-  // Beam applied to every frame (-beam); smaller values keep more paths.
+  // Beam applied to every frame (-beam). Smaller values keep more paths.
   double beam = 1e-48;
   // Beam applied to word exits (-wbeam).
   double word_beam = 7e-29;
@@ -41,8 +42,8 @@ struct ModelFiles {
   std::string dictionary;
 };
 
-// Finds the model files in `folder`: the acoustic model is `folder` itself
-// when it contains mdef, or else its one subfolder that does; the language
+// Finds the model files in `folder`. The acoustic model is `folder` itself
+// when it contains mdef, or else its one subfolder that does. The language
 // model and the dictionary are the one file of each kind in `folder`, not
 // counting phonetic language models (*-phone.lm.bin). Throws
 // TranscriptionError naming `folder` when a file is missing or ambiguous,

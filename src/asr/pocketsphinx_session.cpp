@@ -12,7 +12,6 @@
 #include <utility>
 
 namespace talegraph::asr {
-
 namespace {
 
 // Utterances a session may have queued or decoding, per pool thread: enough

@@ -12,7 +12,7 @@ constexpr size_t kFrameSamples = 160;
 constexpr double kFramesPerSecond = 100;
 
 // Quiet kept before and after the speech of an utterance, so that the
-// recognizer sees the onset of the first word and the tail of the last.
+// recognizer gets the onset of the first word and the tail of the last.
 constexpr double kPaddingSeconds = 0.2;
 
 // A frame is speech when its energy is at least kSpeechMarginDb above the
@@ -71,9 +71,9 @@ UtteranceSplitter::UtteranceSplitter(const SplitterSettings& settings, Utterance
 void UtteranceSplitter::Feed(std::span<const int16_t> samples) {
   samples_fed_ += samples.size();
   if (!partial_frame_.empty()) {
-    size_t taken = std::min(kFrameSamples - partial_frame_.size(), samples.size());
-    partial_frame_.insert(partial_frame_.end(), samples.begin(), samples.begin() + taken);
-    samples = samples.subspan(taken);
+    size_t copied = std::min(kFrameSamples - partial_frame_.size(), samples.size());
+    partial_frame_.insert(partial_frame_.end(), samples.begin(), samples.begin() + copied);
+    samples = samples.subspan(copied);
     if (partial_frame_.size() < kFrameSamples) {
       return;
     }

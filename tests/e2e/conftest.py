@@ -159,7 +159,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             process.wait()
         raise
 
-    yield Client(HOST, port)
+    yield Client(HOST, port, log_path=log_path)
 
     if process.poll() is not None:
         pytest.fail(

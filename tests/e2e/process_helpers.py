@@ -22,8 +22,8 @@ STARTUP_TIMEOUT_SECONDS = 20
 # invalid configuration.
 FAILING_START_TIMEOUT_SECONDS = 10
 
-# Contents of a settings file as {table: {key: value}}, with str, int or
-# list-of-str values.
+# Contents of a settings file as {table: {key: value}}, with str, int, float
+# or list-of-str values.
 Settings = dict[str, dict[str, Any]]
 
 
@@ -63,6 +63,9 @@ def toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        # repr gives the shortest form that reads back the same, such as 5.0.
+        return repr(value)
     if isinstance(value, str):
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{escaped}"'

@@ -13,6 +13,7 @@ import os
 import re
 import socket
 import time
+from pathlib import Path
 from typing import Any, NamedTuple
 
 # Settings of the test server's config that the tests depend on. They are
@@ -68,10 +69,14 @@ class Client:
     never affects the next request.
     """
 
-    def __init__(self, host: str, port: int, timeout: float = 30.0):
+    def __init__(
+        self, host: str, port: int, timeout: float = 30.0, log_path: Path | None = None
+    ):
         self.host = host
         self.port = port
         self.timeout = timeout
+        # Path of the server's log file for failure messages, or None when unknown.
+        self.log_path = log_path
 
     def connect(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
