@@ -17,7 +17,9 @@ namespace {
 struct Interrupted {};
 
 // Reports how far the decoder has read into its input, as the stage's
-// progress; the decoder reads mostly in order, after a look at the index.
+// progress. The decoder reads in order, apart from jumps to an index (an
+// m4a file may keep it at the end): a read that starts far past the
+// previous one is such a jump and does not count as progress.
 class ProgressSource final : public audio::ByteSource {
  public:
   ProgressSource(audio::ByteSource& inner, JobProgress& progress)
@@ -25,8 +27,12 @@ class ProgressSource final : public audio::ByteSource {
 
   size_t Read(uint64_t offset, char* out, size_t size) override {
     size_t read = inner_.Read(offset, out, size);
-    if (inner_.Size() > 0) {
-      progress_.Report(static_cast<double>(offset + read) / static_cast<double>(inner_.Size()));
+    bool in_order = offset <= sequential_end_ + kMaxSkipBytes;
+    if (in_order) {
+      sequential_end_ = offset + read;
+      if (inner_.Size() > 0) {
+        progress_.Report(static_cast<double>(sequential_end_) / static_cast<double>(inner_.Size()));
+      }
     }
     return read;
   }
@@ -34,8 +40,11 @@ class ProgressSource final : public audio::ByteSource {
   uint64_t Size() const override { return inner_.Size(); }
 
  private:
+  static constexpr uint64_t kMaxSkipBytes = 256 * 1024;
+
   audio::ByteSource& inner_;
   JobProgress& progress_;
+  uint64_t sequential_end_ = 0;
 };
 
 struct Transcription {
