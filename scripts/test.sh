@@ -11,5 +11,6 @@ cd "$(dirname "$0")/.."
 
 # Leaks are reported at exit; a failed check stops the test with a trace.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/scripts/lsan-suppressions.txt:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --preset sanitize -j "$(nproc)" "$@"
