@@ -9,7 +9,7 @@
 
 namespace talegraph::api {
 
-// How a recording's audio is stored.
+// Layout of a recording's stored audio.
 struct StoredAudio {
   uint64_t size = 0;
   std::string sha256;

@@ -14,7 +14,7 @@
 
 namespace talegraph::http {
 
-// What every connection of one server shares. All members outlive the
+// State that every connection of one server shares. All members outlive the
 // connections.
 struct ConnectionContext {
   const config::ServerConfig& server;

@@ -48,6 +48,15 @@ def resolve_binary(config: pytest.Config) -> Path:
     return Path(chosen).resolve() if chosen else DEFAULT_BINARY
 
 
+@pytest.fixture(scope="module")
+def binary(request: pytest.FixtureRequest) -> Path:
+    """The talegraph executable, for tests that start their own servers."""
+    path = resolve_binary(request.config)
+    if not path.is_file() or not os.access(path, os.X_OK):
+        pytest.fail(f"talegraph executable not found at {path}", pytrace=False)
+    return path
+
+
 def find_free_port() -> int:
     # The port is free when the socket closes. Another process could take it
     # before the server binds it, which makes startup fail with a clear log.

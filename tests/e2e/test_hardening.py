@@ -7,7 +7,6 @@ signal or a look at the SQLite file start their own server.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import sqlite3
@@ -29,8 +28,6 @@ from talegraph_client import (
     sha256_hex,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_BINARY = REPO_ROOT / "build" / "debug" / "src" / "talegraph"
 
 # Each race runs this many times, because one run often misses the window.
 RACE_TRIALS = 8
@@ -39,15 +36,6 @@ RACE_TRIALS = 8
 RACE_CHUNKS = 8
 RACE_CHUNK_BYTES = 200000
 ORIGIN = "https://app.example"
-
-
-@pytest.fixture(scope="module")
-def binary(request: pytest.FixtureRequest) -> Path:
-    chosen = request.config.getoption("--talegraph") or os.environ.get("TALEGRAPH_BIN")
-    path = Path(chosen).resolve() if chosen else DEFAULT_BINARY
-    if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(f"talegraph executable not found at {path}", pytrace=False)
-    return path
 
 
 def start_own_server(binary: Path, folder: Path, overrides: Settings) -> ServerProcess:

@@ -34,7 +34,6 @@ from process_helpers import (
 from talegraph_client import TIMESTAMP, Client, sha256_hex
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_BINARY = REPO_ROOT / "build" / "debug" / "src" / "talegraph"
 
 CHUNK_BYTES = 200000
 # Upper bound in seconds on a clean stop. It leaves room for a slow, loaded
@@ -84,15 +83,6 @@ class Launcher:
     def close(self) -> None:
         for server in self.servers:
             server.kill()
-
-
-@pytest.fixture(scope="module")
-def binary(request: pytest.FixtureRequest) -> Path:
-    chosen = request.config.getoption("--talegraph") or os.environ.get("TALEGRAPH_BIN")
-    path = Path(chosen).resolve() if chosen else DEFAULT_BINARY
-    if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(f"talegraph executable not found at {path}", pytrace=False)
-    return path
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ chunks as a clean run, with no duplicates.
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from pathlib import Path
@@ -30,8 +29,6 @@ from processing_helpers import (
 )
 from talegraph_client import Client
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_BINARY = REPO_ROOT / "build" / "debug" / "src" / "talegraph"
 
 # About 33 s of speech, long enough that its job runs for several seconds
 # and can be interrupted in the middle.
@@ -63,15 +60,6 @@ class Speech(NamedTuple):
 class CleanRun(NamedTuple):
     chunk_count: int
     texts: list[str]
-
-
-@pytest.fixture(scope="module")
-def binary(request: pytest.FixtureRequest) -> Path:
-    chosen = request.config.getoption("--talegraph") or os.environ.get("TALEGRAPH_BIN")
-    path = Path(chosen).resolve() if chosen else DEFAULT_BINARY
-    if not path.is_file() or not os.access(path, os.X_OK):
-        pytest.fail(f"talegraph executable not found at {path}", pytrace=False)
-    return path
 
 
 @pytest.fixture(scope="module")
