@@ -21,14 +21,9 @@
 #include <string_view>
 #include <vector>
 
-namespace talegraph::store {
+#include "store/store_error.h"
 
-// Failure of the backing database itself (unreachable, corrupt, I/O error).
-// The HTTP layer maps it to 503.
-class StoreError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace talegraph::store {
 
 struct Document {
   // Full path, for example "users/u1". Filled in by the store on reads.
