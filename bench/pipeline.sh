@@ -7,6 +7,7 @@
 #   MINUTES  recording lengths to measure (default: 1 10 60)
 # Environment:
 #   BUILD_DIR  build tree with src/talegraph (default build/release)
+#   TALEGRAPH  the executable to measure (default BUILD_DIR/src/talegraph)
 #   KEEP       set to 1 to keep the temporary folder with audio and logs
 #
 # It builds nothing: build first with
@@ -22,7 +23,7 @@ set -euo pipefail
 readonly BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 readonly REPO_ROOT="$(dirname "${BENCH_DIR}")"
 readonly BUILD_DIR="${BUILD_DIR:-${REPO_ROOT}/build/release}"
-readonly TALEGRAPH="${BUILD_DIR}/src/talegraph"
+readonly TALEGRAPH="${TALEGRAPH:-${BUILD_DIR}/src/talegraph}"
 readonly STORY="${REPO_ROOT}/scripts/demo_story.txt"
 
 if [[ $# -gt 0 ]]; then
@@ -72,13 +73,13 @@ for minutes in "${minutes_list[@]}"; do
   audio="${run_dir}/speech-${minutes}min.m4a"
   ffmpeg -loglevel error -stream_loop -1 -i "${work_dir}/story.wav" -t "$((minutes * 60))" \
     -c:a aac -b:a 64k "${audio}"
-  cat >"${run_dir}/talegraph.toml" <<EOF
+  cat >"${run_dir}/settings.toml" <<EOF
 [storage]
 sqlite_path = "${run_dir}/talegraph.db"
 EOF
   echo "processing ${minutes} min of speech..." >&2
   /usr/bin/time -f "%M %e" -o "${run_dir}/time.txt" \
-    "${TALEGRAPH}" process "${audio}" --config "${run_dir}/talegraph.toml" \
+    "${TALEGRAPH}" process "${audio}" --config "${run_dir}/settings.toml" \
     --secrets "${run_dir}/no-secrets.toml" >"${run_dir}/transcript.txt" 2>"${run_dir}/talegraph.log"
   python3 "${BENCH_DIR}/summarize_pipeline.py" record --minutes "${minutes}" \
     --database "${run_dir}/talegraph.db" --time "${run_dir}/time.txt" >>"${results}"
