@@ -25,7 +25,15 @@ struct DocumentStoreFactory {
   std::string name;
   // Returns a fresh, empty store. Called once per test, before the test body.
   std::function<std::unique_ptr<DocumentStore>()> create;
+  // Returns why the backend's service cannot be reached, or "" when it can. Unset for
+  // embedded backends. With a reason, each test is skipped, or fails when the environment
+  // sets TALEGRAPH_REQUIRE_SERVICES=1.
+  std::function<std::string()> unavailable_reason;
 };
+
+// Whether TALEGRAPH_REQUIRE_SERVICES=1 is set, which turns a missing service into a test
+// failure instead of a skip.
+bool ServicesRequired();
 
 // Prints the factory's name in failure messages, in place of its bytes.
 void PrintTo(const DocumentStoreFactory& factory, std::ostream* output);
