@@ -2,7 +2,7 @@
 # Creates build/python-tools, a Python virtual environment for the tests that
 # need packages Debian does not ship: google-cloud-firestore, Google's
 # official client, which the Firestore cross-check reads documents with. The
-# environment sees the system's packages too (pytest among them). Prints the
+# environment also includes the system's packages (pytest among them). Prints the
 # environment's python executable. Safe to run again: pip skips what is
 # already installed.
 set -euo pipefail

@@ -28,7 +28,7 @@ class AccessTokenSource {
   virtual std::string AuthorizationHeader() = 0;
 
   // Drops a cached token, so the next call fetches a new one. Called after
-  // Firestore answers 401.
+  // Firestore responds with 401.
   virtual void Invalidate() {}
 };
 

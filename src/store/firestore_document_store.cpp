@@ -24,7 +24,7 @@ constexpr size_t kDocumentNameOverhead = 16;
 constexpr size_t kDocumentOverhead = 32;
 
 // Document that Ping reads. It need not exist: a missing document still proves that the
-// database answers and the credentials are accepted.
+// database responds and accepts the credentials.
 constexpr std::string_view kPingPath = "talegraph/ping";
 
 // Throws std::invalid_argument for an id that Firestore rejects: over kMaxIdBytes bytes,
@@ -87,7 +87,7 @@ size_t DocumentStorageSize(std::string_view path, const json::object& fields, st
     start = slash + 1;
   }
   for (const auto& [name, value] : fields) {
-    size += StorageSizeOf(std::string_view(name)) + firestore::StorageSizeOf(value);
+    size += firestore::StorageSizeOf(std::string_view(name)) + firestore::StorageSizeOf(value);
   }
   if (!data.empty()) {
     size += firestore::StorageSizeOf(FirestoreDocumentStore::kDataField) + data.size();
@@ -162,7 +162,7 @@ std::string_view IdOf(std::string_view path) { return path.substr(path.rfind('/'
                                response.error_status, response.error_message));
 }
 
-// Whether an error answer to a commit means that a precondition did not hold: a document
+// Whether an error response to a commit means that a precondition did not hold: a document
 // exists that must not (ALREADY_EXISTS), is missing (NOT_FOUND), or changed
 // (FAILED_PRECONDITION).
 bool IsPreconditionFailure(const FirestoreResponse& response) {
@@ -190,8 +190,8 @@ std::string FirestoreDocumentStore::DocumentName(std::string_view path) const {
 std::optional<Document> FirestoreDocumentStore::Get(std::string_view path) {
   ValidateDocumentPath(path);
 
-  // batchGet, unlike a GET of the document, tells a missing document ("missing") apart
-  // from a missing database or project (404).
+  // batchGet, unlike a GET of the document, reports a missing document as "missing", so
+  // that a 404 means a missing database or project.
   const std::string label = fmt::format("get of \"{}\"", path);
   const json::object body{{"documents", json::array{json::string(DocumentName(path))}}};
   const FirestoreResponse response =

@@ -27,7 +27,7 @@ struct FirestoreRetryPolicy {
   std::chrono::milliseconds max_total{30000};
 };
 
-// A final answer from Firestore: a success, or an error that retrying would not fix.
+// A final response from Firestore: a success, or an error that retrying would not fix.
 struct FirestoreResponse {
   long status = 0;
   // Parsed JSON body; null when the body was empty.
@@ -48,10 +48,10 @@ class FirestoreRest {
   FirestoreRest(const FirestoreRest&) = delete;
   FirestoreRest& operator=(const FirestoreRest&) = delete;
 
-  // Sends `body` (JSON, or empty for none) to endpoint + `url_path` and retries while the
-  // answer is 429, 5xx, 409 ABORTED or no answer, within the retry policy. `label` names
-  // the operation in logs and errors, such as `commit of "users/u1"`. Returns the first
-  // answer not retried. Throws StoreError when the retries run out or a 2xx body is not
+  // Sends `body` (JSON, or empty for none) to endpoint + `url_path` and retries, within the
+  // retry policy, while the response is 429, 5xx or 409 ABORTED or no response arrives. `label`
+  // names the operation in logs and errors, such as `commit of "users/u1"`. Returns the first
+  // response not retried. Throws StoreError when the retries run out or a 2xx body is not
   // JSON.
   FirestoreResponse Send(std::string_view method, std::string_view url_path, std::string_view body,
                          std::string_view label);

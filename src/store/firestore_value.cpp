@@ -290,7 +290,9 @@ size_t StorageSizeOf(const json::value& value) {
     case json::kind::double_:
       return 8;
     case json::kind::string:
-      return IsMillisecondTimestamp(value.get_string()) ? 8 : StorageSizeOf(value.get_string());
+      return IsMillisecondTimestamp(value.get_string())
+                 ? 8
+                 : StorageSizeOf(std::string_view(value.get_string()));
     case json::kind::array: {
       size_t size = 0;
       for (const json::value& element : value.get_array()) {

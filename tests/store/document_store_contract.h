@@ -14,6 +14,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "store/document_store.h"
 
@@ -21,6 +22,12 @@ namespace talegraph::store {
 
 // A backend under test.
 struct DocumentStoreFactory {
+  DocumentStoreFactory(std::string name, std::function<std::unique_ptr<DocumentStore>()> create,
+                       std::function<std::string()> unavailable_reason = {})
+      : name(std::move(name)),
+        create(std::move(create)),
+        unavailable_reason(std::move(unavailable_reason)) {}
+
   // Suffix of the test names, letters, digits and '_' only, such as "InMemory".
   std::string name;
   // Returns a fresh, empty store. Called once per test, before the test body.

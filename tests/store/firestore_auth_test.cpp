@@ -204,7 +204,7 @@ TEST_F(TokenExchangeTest, ServiceAccountExchangesSignedJwt) {
   EXPECT_EQ(form.at("grant_type"), "urn:ietf:params:oauth:grant-type:jwt-bearer");
   const JwtParts jwt = SplitJwt(form.at("assertion").as_string());
   EXPECT_TRUE(VerifiesWithPublicKey(jwt.signing_input, jwt.signature));
-  EXPECT_EQ(jwt.claims.at("aud"), token_uri);
+  EXPECT_EQ(jwt.claims.at("aud"), json::value(token_uri));
   EXPECT_EQ(jwt.claims.at("iat"), 1'800'000'000);
 }
 

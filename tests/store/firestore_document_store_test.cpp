@@ -15,6 +15,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "net/http_client.h"
 #include "store/document_store_contract.h"
@@ -85,10 +86,9 @@ std::unique_ptr<FirestoreDocumentStore> NewEmulatorStore() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Firestore, DocumentStoreContract,
-                         ::testing::Values(DocumentStoreFactory{
-                             .name = "Emulator",
-                             .create = [] { return NewEmulatorStore(); },
-                             .unavailable_reason = EmulatorUnavailableReason}),
+                         ::testing::Values(DocumentStoreFactory(
+                             "Emulator", [] { return NewEmulatorStore(); },
+                             EmulatorUnavailableReason)),
                          DocumentStoreFactoryName);
 
 // Tests that need the emulator: skipped without it, failed when services are required.
@@ -255,8 +255,9 @@ class FirestoreStubTest : public ::testing::Test {
 TEST_F(FirestoreStubTest, InvalidIdsThrowBeforeRequest) {
   auto store = NewStore();
   const std::string long_id(FirestoreDocumentStore::kMaxIdBytes + 1, 'a');
-  for (const std::string& path : {std::string("users/__reserved__"), "__x__/u1", "users/" + long_id,
-                                  std::string("users/..")}) {
+  const std::vector<std::string> paths = {"users/__reserved__", "__x__/u1", "users/" + long_id,
+                                          "users/.."};
+  for (const std::string& path : paths) {
     SCOPED_TRACE(path.substr(0, 40));
     EXPECT_THROW(store->Get(path), std::invalid_argument);
     EXPECT_THROW(store->Set(path, {}), std::invalid_argument);

@@ -11,15 +11,15 @@ POST /token
     An OAuth 2.0 token endpoint for the JWT bearer grant (RFC 7523), as a
     service-account key's token_uri names it. The form body needs
     grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer and an assertion;
-    otherwise the answer is 400 with an OAuth error body. It answers
+    otherwise the response is 400 with an OAuth error body. It responds with
     {"access_token": "sa-token-N", "expires_in": E, "token_type": "Bearer"}.
 GET /computeMetadata/v1/instance/service-accounts/default/token
     The metadata server's token URL. It needs the header
-    "Metadata-Flavor: Google" (403 otherwise) and answers like /token with
+    "Metadata-Flavor: Google" (403 otherwise) and responds like /token with
     "metadata-token-N".
 POST /v1/...
-    A Firestore endpoint that first answers each queued failure, then
-    answers a batchGet with every document missing and anything else with
+    A Firestore endpoint that first responds with each queued failure, then
+    responds to a batchGet with every document missing and to anything else with
     {}.
 POST /control/fail
     Queues failures: {"failures": [[503, "UNAVAILABLE"], [409, "ABORTED"]]}.
