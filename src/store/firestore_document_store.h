@@ -71,6 +71,8 @@ class FirestoreDocumentStore final : public DocumentStore {
   // succeed (an Update with Precondition::NotExists). Throws std::invalid_argument for a
   // batch that breaks a Firestore limit: over kMaxBatchWrites writes, a document over
   // kMaxDocumentBytes, or a request over kMaxRequestBytes. Public for tests.
+  // NOTE: a batch over kMaxRequestBytes is rejected, not split into several commits, because
+  // Commit must stay atomic. Callers that write more than that must use several batches.
   std::optional<std::string> BuildCommitBody(const WriteBatch& batch) const;
 
   // Returns "projects/P/databases/D/documents/<path>", the resource name of a document.

@@ -35,7 +35,7 @@ def unavailable_reason() -> str:
 
 
 def project_for(database: Path) -> str:
-    """Return the emulator project that stands for the SQLite file `database`."""
+    """Return the emulator project that maps to the SQLite file `database`."""
     digest = hashlib.sha256(str(database).encode()).hexdigest()[:16]
     return f"talegraph-e2e-{digest}"
 

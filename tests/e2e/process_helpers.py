@@ -54,7 +54,7 @@ def environment_without_port(**overrides: str) -> dict[str, str]:
 
 def base_settings(folder: Path, port: int) -> Settings:
     """Return settings for a loopback server whose SQLite file lies in `folder`, or whose
-    emulator project stands for that file (see document_store.py)."""
+    emulator project maps to that file (see document_store.py)."""
     return {"server": {"host": HOST, "port": port}, **storage_settings(folder / "talegraph.db")}
 
 
