@@ -11,6 +11,9 @@
 #   KEEP       set to 1 to keep the temporary folder with logs and wrk output
 #   QUIET_TIMEOUT_SECONDS  how long each benchmark waits for the machine to
 #              become quiet before it runs anyway (default 300)
+#   DOCUMENTS  document store of talegraph: sqlite (default) or firestore,
+#              which needs FIRESTORE_EMULATOR_HOST (scripts/with-firestore-emulator.sh
+#              sets it) and gives every server a new emulator project
 #
 # It builds nothing: build first with
 #   cmake --preset release && cmake --build --preset release
@@ -31,6 +34,7 @@ readonly REPO_ROOT="$(dirname "${BENCH_DIR}")"
 readonly BUILD_DIR="${BUILD_DIR:-${REPO_ROOT}/build/release}"
 readonly DURATION="${DURATION:-10s}"
 readonly RUNS="${1:-1}"
+readonly DOCUMENTS="${DOCUMENTS:-sqlite}"
 readonly TALEGRAPH="${BUILD_DIR}/src/talegraph"
 readonly BARE_SERVER="${BUILD_DIR}/bench/bare_server"
 readonly HOST="127.0.0.1"
@@ -55,6 +59,15 @@ for binary in "${TALEGRAPH}" "${BARE_SERVER}"; do
     exit 1
   fi
 done
+if [[ "${DOCUMENTS}" != sqlite && "${DOCUMENTS}" != firestore ]]; then
+  echo "invalid DOCUMENTS \"${DOCUMENTS}\": expected sqlite or firestore" >&2
+  exit 2
+fi
+if [[ "${DOCUMENTS}" == firestore && -z "${FIRESTORE_EMULATOR_HOST:-}" ]]; then
+  echo "DOCUMENTS=firestore needs FIRESTORE_EMULATOR_HOST; run under" \
+    "scripts/with-firestore-emulator.sh" >&2
+  exit 1
+fi
 for tool in wrk curl python3; do
   if ! command -v "${tool}" >/dev/null; then
     echo "${tool} is not installed; bench/run.sh needs wrk, curl and python3" >&2
@@ -229,7 +242,11 @@ bench_talegraph() {
 host = "${HOST}"
 port = ${port}
 [storage]
+documents = "${DOCUMENTS}"
 sqlite_path = "${folder}/talegraph.db"
+[firestore]
+project_id = "talegraph-bench-$$-${run}-${level}"
+emulator_host = "${FIRESTORE_EMULATOR_HOST:-}"
 [log]
 level = "${level}"
 EOF
@@ -307,6 +324,7 @@ bench_bare() {
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p')," \
   "$(free -g | awk '/^Mem:/ {print $2}') GiB, Linux $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), duration ${DURATION}, ${RUNS} run(s), output in ${WORK_DIR}"
+echo "talegraph: ${TALEGRAPH}, document store ${DOCUMENTS}${FIRESTORE_EMULATOR_HOST:+ (emulator at ${FIRESTORE_EMULATOR_HOST})}"
 for ((run = 1; run <= RUNS; run++)); do
   echo "run ${run} of ${RUNS}"
   mkdir -p "${WORK_DIR}/run${run}"

@@ -39,7 +39,16 @@ packages=(
   libpocketsphinx-dev pocketsphinx-en-us
   # Tests, benchmarks and the demo.
   libgtest-dev googletest ffmpeg flite curl python3 wrk
+  # The virtual environment of scripts/setup-python-tools.sh.
+  python3-venv
 )
+
+# The Firestore emulator that the Firestore tests run against comes from
+# Google's Cloud SDK apt repository, and is installed when that repository
+# is configured.
+if apt-cache show google-cloud-cli-firestore-emulator >/dev/null 2>&1; then
+  packages+=(openjdk-17-jre-headless google-cloud-cli google-cloud-cli-firestore-emulator)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

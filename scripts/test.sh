@@ -2,15 +2,18 @@
 # Installs the dependencies, builds with AddressSanitizer and
 # UndefinedBehaviorSanitizer, and runs every test: unit, store contract,
 # end to end against the real server, and the clang-format check.
-# Test audio is read from TALEGRAPH_TEST_AUDIO_DIR when it is set.
+# Test audio is read from TALEGRAPH_TEST_AUDIO_DIR when it is set. The
+# Firestore tests run against the emulator when gcloud is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
 ./scripts/build.sh sanitize
+# google-cloud-firestore for the cross-check of tests/e2e/run_firestore.sh.
+./scripts/setup-python-tools.sh >/dev/null
 
 # Leaks are reported at exit; a failed check stops the test with a trace.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/scripts/lsan-suppressions.txt:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --preset sanitize -j "$(nproc)" "$@"
+./scripts/with-firestore-emulator.sh ctest --preset sanitize -j "$(nproc)" "$@"

@@ -120,7 +120,7 @@ void PrintTranscript(store::DocumentStore& documents, const std::string& recordi
 int Process(const config::Config& config, const ProcessOptions& options) {
   ConfigureLogging(config.log);
   try {
-    auto documents = OpenDocumentStore(config.storage);
+    auto documents = OpenDocumentStore(config);
     auto transcriber = asr::MakeTranscriber(config);
     std::string user_id = ResolveUser(*documents, options.user_id);
     std::string recording_id;

@@ -24,7 +24,7 @@ int Serve(const config::Config& config) {
 
   std::unique_ptr<store::DocumentStore> documents;
   try {
-    documents = OpenDocumentStore(config.storage);
+    documents = OpenDocumentStore(config);
   } catch (const store::StoreError& error) {
     spdlog::critical("cannot open the document store: {}", error.what());
     return 1;

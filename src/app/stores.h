@@ -8,7 +8,8 @@
 
 namespace talegraph::app {
 
-// Opens the document store of [storage]. Throws store::StoreError.
-std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::StorageConfig& storage);
+// Opens the document store that storage.documents names, with [firestore]
+// and the secrets for "firestore", and pings it. Throws store::StoreError.
+std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::Config& config);
 
 }  // namespace talegraph::app

@@ -42,9 +42,39 @@ void ReadLog(TableReader& reader, LogConfig& log) {
 }
 
 void ReadStorage(TableReader& reader, StorageConfig& storage) {
-  reader.ReadChoice("documents", storage.documents, {"sqlite"});
+  reader.ReadChoice("documents", storage.documents, {"sqlite", "firestore"});
   reader.ReadString("sqlite_path", storage.sqlite_path);
   reader.ReadNumber("audio_part_bytes", storage.audio_part_bytes, 1024, 1000000);
+}
+
+void ReadFirestore(TableReader& reader, FirestoreConfig& firestore) {
+  reader.ReadString("project_id", firestore.project_id);
+  reader.ReadString("database", firestore.database);
+  reader.ReadChoice("auth", firestore.auth, {"emulator", "service_account", "metadata"});
+  reader.ReadString("emulator_host", firestore.emulator_host);
+  reader.ReadString("endpoint", firestore.endpoint);
+  reader.ReadString("metadata_token_url", firestore.metadata_token_url);
+  reader.ReadSeconds("timeout_seconds", firestore.timeout, 1, kMaxTimeoutSeconds);
+  reader.ReadNumber("max_retries", firestore.max_retries, 0, 20);
+  int64_t base_delay_ms = firestore.retry_base_delay.count();
+  reader.ReadInteger("retry_base_delay_ms", base_delay_ms, 1, 60000);
+  firestore.retry_base_delay = std::chrono::milliseconds(base_delay_ms);
+  int64_t max_delay_ms = firestore.retry_max_delay.count();
+  reader.ReadInteger("retry_max_delay_ms", max_delay_ms, 1, 600000);
+  firestore.retry_max_delay = std::chrono::milliseconds(max_delay_ms);
+  reader.ReadSeconds("retry_max_total_seconds", firestore.retry_max_total, 1, kMaxTimeoutSeconds);
+}
+
+// Checks the settings that storage.documents = "firestore" needs.
+void CheckFirestoreSelection(const Config& config, std::vector<std::string>& errors) {
+  if (config.storage.documents != "firestore") {
+    return;
+  }
+  if (config.firestore.project_id.empty()) {
+    errors.push_back(
+        "firestore.project_id: empty, but storage.documents is \"firestore\"; set the Google "
+        "Cloud project id of the database");
+  }
 }
 
 void ReadUploads(TableReader& reader, UploadsConfig& uploads) {
@@ -184,6 +214,8 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "cors", config.cors, ReadCors, errors);
   ReadSection(root, "log", config.log, ReadLog, errors);
   ReadSection(root, "storage", config.storage, ReadStorage, errors);
+  ReadSection(root, "firestore", config.firestore, ReadFirestore, errors);
+  CheckFirestoreSelection(config, errors);
   ReadSection(root, "uploads", config.uploads, ReadUploads, errors);
   ReadSection(root, "jobs", config.jobs, ReadJobs, errors);
   ReadSection(root, "asr", config.asr, ReadAsr, errors);
@@ -191,7 +223,7 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "openai", config.openai, ReadOpenAi, errors);
   ReadSection(root, "transcript", config.transcript, ReadTranscript, errors);
   RejectUnknownSections(root,
-                        {"server", "cors", "log", "storage", "uploads", "jobs", "asr",
+                        {"server", "cors", "log", "storage", "firestore", "uploads", "jobs", "asr",
                          "pocketsphinx", "openai", "transcript"},
                         errors);
   ThrowIfAny(errors, origin);

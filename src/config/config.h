@@ -43,6 +43,29 @@ struct StorageConfig {
   size_t audio_part_bytes = 524288;
 };
 
+// [firestore]: the Firestore document store, used when storage.documents is
+// "firestore".
+struct FirestoreConfig {
+  // Google Cloud project of the database; required with "firestore".
+  std::string project_id;
+  std::string database = "(default)";
+  // "emulator", "service_account" (key file named in the secrets) or
+  // "metadata" (the Cloud Run / Compute Engine metadata server).
+  std::string auth = "emulator";
+  // host:port of the emulator; empty uses FIRESTORE_EMULATOR_HOST.
+  std::string emulator_host;
+  // API endpoint for the "service_account" and "metadata" modes.
+  std::string endpoint = "https://firestore.googleapis.com";
+  // Token URL of the "metadata" mode.
+  std::string metadata_token_url =
+      "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token";
+  std::chrono::seconds timeout{30};
+  int max_retries = 5;
+  std::chrono::milliseconds retry_base_delay{100};
+  std::chrono::milliseconds retry_max_delay{5000};
+  std::chrono::seconds retry_max_total{30};
+};
+
 struct UploadsConfig {
   size_t max_chunks = 4096;
   uint64_t max_total_bytes = 4294967296;
@@ -104,6 +127,7 @@ struct Config {
   CorsConfig cors;
   LogConfig log;
   StorageConfig storage;
+  FirestoreConfig firestore;
   UploadsConfig uploads;
   JobsConfig jobs;
   AsrConfig asr;

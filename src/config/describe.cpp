@@ -18,6 +18,20 @@ toml::array Strings(const std::vector<std::string>& values) {
 
 std::string_view Mask(const std::string& secret) { return secret.empty() ? "(not set)" : "(set)"; }
 
+toml::table DescribeFirestore(const FirestoreConfig& firestore) {
+  return toml::table{{"project_id", firestore.project_id},
+                     {"database", firestore.database},
+                     {"auth", firestore.auth},
+                     {"emulator_host", firestore.emulator_host},
+                     {"endpoint", firestore.endpoint},
+                     {"metadata_token_url", firestore.metadata_token_url},
+                     {"timeout_seconds", firestore.timeout.count()},
+                     {"max_retries", firestore.max_retries},
+                     {"retry_base_delay_ms", firestore.retry_base_delay.count()},
+                     {"retry_max_delay_ms", firestore.retry_max_delay.count()},
+                     {"retry_max_total_seconds", firestore.retry_max_total.count()}};
+}
+
 }  // namespace
 
 std::string DescribeConfig(const Config& config) {
@@ -43,6 +57,7 @@ std::string DescribeConfig(const Config& config) {
        toml::table{{"documents", config.storage.documents},
                    {"sqlite_path", config.storage.sqlite_path},
                    {"audio_part_bytes", static_cast<int64_t>(config.storage.audio_part_bytes)}}},
+      {"firestore", DescribeFirestore(config.firestore)},
       {"uploads",
        toml::table{{"max_chunks", static_cast<int64_t>(config.uploads.max_chunks)},
                    {"max_total_bytes", static_cast<int64_t>(config.uploads.max_total_bytes)}}},

@@ -3,7 +3,9 @@
 The executable is taken from --talegraph, else from the TALEGRAPH_BIN
 environment variable, else from build/debug/src/talegraph in the
 repository. The server listens on a free loopback port and keeps its
-database, config and log in a temporary folder.
+database, config and log in a temporary folder. With
+TALEGRAPH_E2E_DOCUMENTS=firestore its documents go to the Firestore emulator
+instead (see document_store.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from document_store import storage_settings, unavailable_reason
 from talegraph_client import (
     AUDIO_PART_BYTES,
     HEADER_TIMEOUT_SECONDS,
@@ -40,6 +43,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             f"else {DEFAULT_BINARY.relative_to(REPO_ROOT)} in the repository."
         ),
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip every test when the chosen document store is unavailable, or stop the run
+    when TALEGRAPH_REQUIRE_SERVICES=1 requires it."""
+    reason = unavailable_reason()
+    if not reason:
+        return
+    if os.environ.get("TALEGRAPH_REQUIRE_SERVICES") == "1":
+        raise pytest.UsageError(f"{reason} (TALEGRAPH_REQUIRE_SERVICES=1 forbids skipping)")
+    for item in items:
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def resolve_binary(config: pytest.Config) -> Path:
@@ -67,17 +82,21 @@ def find_free_port() -> int:
 
 def write_config(folder: Path, port: int) -> Path:
     config = folder / "talegraph.toml"
-    config.write_text(
+    tables = storage_settings(folder / "talegraph.db")
+    tables["storage"]["audio_part_bytes"] = AUDIO_PART_BYTES
+    text = (
         "[server]\n"
         f'host = "{HOST}"\n'
         f"port = {port}\n"
         f"header_timeout_seconds = {HEADER_TIMEOUT_SECONDS}\n"
         "idle_timeout_seconds = 5\n"
         f"max_chunk_bytes = {MAX_CHUNK_BYTES}\n"
-        "[storage]\n"
-        f'sqlite_path = "{folder / "talegraph.db"}"\n'
-        f"audio_part_bytes = {AUDIO_PART_BYTES}\n"
     )
+    for table, values in tables.items():
+        text += f"[{table}]\n"
+        for key, value in values.items():
+            text += f'{key} = "{value}"\n' if isinstance(value, str) else f"{key} = {value}\n"
+    config.write_text(text)
     return config
 
 

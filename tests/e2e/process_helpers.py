@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from document_store import storage_settings
+
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT_SECONDS = 20
 # Time allowed for a command that must fail at start, such as serve with an
@@ -51,11 +53,9 @@ def environment_without_port(**overrides: str) -> dict[str, str]:
 
 
 def base_settings(folder: Path, port: int) -> Settings:
-    """Return settings for a loopback server whose SQLite file lies in `folder`."""
-    return {
-        "server": {"host": HOST, "port": port},
-        "storage": {"sqlite_path": str(folder / "talegraph.db")},
-    }
+    """Return settings for a loopback server whose SQLite file lies in `folder`, or whose
+    emulator project maps to that file (see document_store.py)."""
+    return {"server": {"host": HOST, "port": port}, **storage_settings(folder / "talegraph.db")}
 
 
 def toml_value(value: Any) -> str:

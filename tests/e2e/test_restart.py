@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
+from document_store import storage_settings
 from process_helpers import HOST, ServerProcess, Settings, base_settings, find_free_port
 from processing_helpers import (
     FINISHED_STATUSES,
@@ -70,7 +71,8 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> Speech:
 
 
 class Servers:
-    """The servers of one test, started one after another on one SQLite file.
+    """The servers of one test, started one after another on one SQLite file or
+    emulator project.
 
     Each server gets its own folder for its settings and log, and a new port.
     close() kills any server that still runs.
@@ -86,7 +88,7 @@ class Servers:
         folder = self.folder / f"server{len(self.started)}"
         folder.mkdir()
         settings: Settings = base_settings(folder, find_free_port())
-        settings["storage"]["sqlite_path"] = str(self.database)
+        settings.update(storage_settings(self.database))
         settings["jobs"] = {"shutdown_timeout_seconds": JOB_SHUTDOWN_SECONDS}
         settings["transcript"] = {"target_chunk_seconds": TARGET_CHUNK_SECONDS}
         server = ServerProcess(self.binary, folder, settings)

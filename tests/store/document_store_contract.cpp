@@ -5,11 +5,13 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -24,7 +26,21 @@ std::string DocumentStoreFactoryName(
   return parameter.param.name;
 }
 
+bool ServicesRequired() {
+  const char* required = std::getenv("TALEGRAPH_REQUIRE_SERVICES");
+  return required != nullptr && std::string_view(required) == "1";
+}
+
 void DocumentStoreContract::SetUp() {
+  if (GetParam().unavailable_reason) {
+    const std::string reason = GetParam().unavailable_reason();
+    if (!reason.empty() && ServicesRequired()) {
+      FAIL() << reason << " (TALEGRAPH_REQUIRE_SERVICES=1 turns this skip into a failure)";
+    }
+    if (!reason.empty()) {
+      GTEST_SKIP() << reason;
+    }
+  }
   store_ = GetParam().create();
   ASSERT_NE(store_, nullptr);
 }

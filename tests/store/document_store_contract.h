@@ -14,6 +14,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "store/document_store.h"
 
@@ -21,11 +22,25 @@ namespace talegraph::store {
 
 // A backend under test.
 struct DocumentStoreFactory {
+  DocumentStoreFactory(std::string name, std::function<std::unique_ptr<DocumentStore>()> create,
+                       std::function<std::string()> unavailable_reason = {})
+      : name(std::move(name)),
+        create(std::move(create)),
+        unavailable_reason(std::move(unavailable_reason)) {}
+
   // Suffix of the test names, letters, digits and '_' only, such as "InMemory".
   std::string name;
   // Returns a fresh, empty store. Called once per test, before the test body.
   std::function<std::unique_ptr<DocumentStore>()> create;
+  // Returns why the backend's service cannot be reached, or "" when it can. Unset for
+  // embedded backends. With a reason, each test is skipped, or fails when the environment
+  // sets TALEGRAPH_REQUIRE_SERVICES=1.
+  std::function<std::string()> unavailable_reason;
 };
+
+// Whether TALEGRAPH_REQUIRE_SERVICES=1 is set, which turns a missing service into a test
+// failure instead of a skip.
+bool ServicesRequired();
 
 // Prints the factory's name in failure messages, in place of its bytes.
 void PrintTo(const DocumentStoreFactory& factory, std::ostream* output);

@@ -149,5 +149,46 @@ TEST(Config, DescribeMasksSecrets) {
   EXPECT_NE(description.find("neo4j.password (set)"), std::string::npos);
 }
 
+TEST(Config, FirestoreSettingsApply) {
+  Config parsed = ParseSettings(
+      "[storage]\ndocuments = \"firestore\"\n[firestore]\nproject_id = \"p1\"\n"
+      "database = \"db2\"\nauth = \"metadata\"\nemulator_host = \"127.0.0.1:9\"\n"
+      "max_retries = 2\nretry_base_delay_ms = 50\nretry_max_delay_ms = 800\n"
+      "retry_max_total_seconds = 9\ntimeout_seconds = 4\n",
+      "test.toml");
+  EXPECT_EQ(parsed.storage.documents, "firestore");
+  EXPECT_EQ(parsed.firestore.project_id, "p1");
+  EXPECT_EQ(parsed.firestore.database, "db2");
+  EXPECT_EQ(parsed.firestore.auth, "metadata");
+  EXPECT_EQ(parsed.firestore.emulator_host, "127.0.0.1:9");
+  EXPECT_EQ(parsed.firestore.max_retries, 2);
+  EXPECT_EQ(parsed.firestore.retry_base_delay.count(), 50);
+  EXPECT_EQ(parsed.firestore.retry_max_delay.count(), 800);
+  EXPECT_EQ(parsed.firestore.retry_max_total.count(), 9);
+  EXPECT_EQ(parsed.firestore.timeout.count(), 4);
+}
+
+TEST(Config, FirestoreNeedsProjectId) {
+  const std::string message = ErrorOf("[storage]\ndocuments = \"firestore\"\n");
+  EXPECT_NE(message.find("firestore.project_id: empty"), std::string::npos) << message;
+  EXPECT_EQ(ErrorOf("[firestore]\nauth = \"service_account\"\n"), "");
+}
+
+TEST(Config, FirestoreInvalidValuesNameTheKey) {
+  const InvalidCase cases[] = {
+      {"[firestore]\nauth = \"adc\"\n", "firestore.auth: \"adc\" is not accepted"},
+      {"[firestore]\nmax_retries = 21\n", "firestore.max_retries: 21 is out of range"},
+      {"[firestore]\nretry_base_delay_ms = 0\n",
+       "firestore.retry_base_delay_ms: 0 is out of range"},
+      {"[firestore]\nproject = \"p\"\n", "firestore.project: unknown key"},
+      {"[storage]\ndocuments = \"mongo\"\n", "storage.documents: \"mongo\" is not accepted"},
+  };
+  for (const InvalidCase& test_case : cases) {
+    SCOPED_TRACE(test_case.toml);
+    const std::string message = ErrorOf(test_case.toml);
+    EXPECT_NE(message.find(test_case.expected_fragment), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace talegraph::config
