@@ -25,14 +25,8 @@ void DeleteAll(store::DocumentStore& documents, const std::vector<std::string>& 
   store::WriteBatch batch;
   for (const std::string& path : paths) {
     batch.Delete(path);
-    if (batch.size() == store::DocumentStore::kMaxBatchWrites) {
-      documents.Commit(batch);
-      batch = {};
-    }
   }
-  if (!batch.empty()) {
-    documents.Commit(batch);
-  }
+  documents.CommitInGroups(batch);
 }
 
 }  // namespace talegraph::api

@@ -49,10 +49,6 @@ size_t TranscriptWriter::Write(const store::Document& recording,
 
   std::string now = util::NowRfc3339();
   store::WriteBatch batch;
-  auto flush = [&] {
-    documents_.Commit(batch);
-    batch = {};
-  };
   for (size_t index = 0; index < chunks.size(); ++index) {
     const auto& chunk = chunks[index];
     std::string id = TranscriptChunkId(recording_id, index);
@@ -85,19 +81,12 @@ size_t TranscriptWriter::Write(const store::Document& recording,
                                                     : boost::json::value(now)},
                {"updated_at", now}});
     previous.erase(id);
-    if (batch.size() == store::DocumentStore::kMaxBatchWrites) {
-      flush();
-    }
   }
   for (const auto& [id, stale] : previous) {
     batch.Delete(stale.path);
-    if (batch.size() == store::DocumentStore::kMaxBatchWrites) {
-      flush();
-    }
   }
-  if (!batch.empty()) {
-    flush();
-  }
+  // A re-run writes the same chunks again, so the groups need not be atomic.
+  documents_.CommitInGroups(batch);
   return chunks.size();
 }
 

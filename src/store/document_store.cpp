@@ -42,4 +42,29 @@ WriteBatch& WriteBatch::Delete(std::string path, Precondition precondition) {
   return *this;
 }
 
+WriteBatch& WriteBatch::Add(Write write) {
+  writes_.push_back(std::move(write));
+  return *this;
+}
+
+bool DocumentStore::CommitInGroups(const WriteBatch& batch) {
+  for (const WriteBatch& group : SplitForCommit(batch)) {
+    if (!Commit(group)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<WriteBatch> DocumentStore::SplitForCommit(const WriteBatch& batch) const {
+  std::vector<WriteBatch> groups;
+  for (const Write& write : batch.writes()) {
+    if (groups.empty() || groups.back().size() == kMaxBatchWrites) {
+      groups.emplace_back();
+    }
+    groups.back().Add(write);
+  }
+  return groups;
+}
+
 }  // namespace talegraph::store

@@ -74,6 +74,7 @@ class WriteBatch {
                   Precondition precondition = {});
   WriteBatch& Update(std::string path, boost::json::object fields, Precondition precondition = {});
   WriteBatch& Delete(std::string path, Precondition precondition = {});
+  WriteBatch& Add(Write write);
 
   const std::vector<Write>& writes() const { return writes_; }
   bool empty() const { return writes_.empty(); }
@@ -134,6 +135,17 @@ class DocumentStore {
   // document. Throws std::invalid_argument for more than kMaxBatchWrites
   // writes, as Set does for data over kMaxDataBytes.
   virtual bool Commit(const WriteBatch& batch) = 0;
+
+  // Applies the writes in order, in as many commits as the backend's limits
+  // require. Unlike Commit it is not atomic: a failure part way leaves the
+  // earlier commits applied, so use it only for writes that are safe to apply
+  // again, such as deletions. Returns false at the first commit whose
+  // precondition fails, and skips the rest.
+  bool CommitInGroups(const WriteBatch& batch);
+
+  // Returns the groups of `batch`, in order, that CommitInGroups commits one
+  // at a time. The default cuts every kMaxBatchWrites writes.
+  virtual std::vector<WriteBatch> SplitForCommit(const WriteBatch& batch) const;
 
   // Checks that the database answers; throws StoreError when it does not.
   virtual void Ping() = 0;

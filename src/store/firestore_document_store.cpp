@@ -286,6 +286,32 @@ bool FirestoreDocumentStore::Commit(const WriteBatch& batch) {
   return SendCommit(*body, label);
 }
 
+std::vector<WriteBatch> FirestoreDocumentStore::SplitForCommit(const WriteBatch& batch) const {
+  // The request is {"writes":[w1,w2,...]}: a fixed frame plus each write and a comma.
+  constexpr size_t kFrameBytes = std::string_view(R"({"writes":[]})").size();
+  std::vector<WriteBatch> groups;
+  size_t group_bytes = kFrameBytes;
+  for (const Write& write : batch.writes()) {
+    // A write that can never succeed encodes to nothing and fails its own group's commit.
+    const std::optional<json::object> encoded = EncodeWrite(write);
+    const size_t write_bytes = encoded ? json::serialize(*encoded).size() + 1 : 0;
+    if (kFrameBytes + write_bytes > kMaxRequestBytes) {
+      throw std::invalid_argument(
+          fmt::format("write of \"{}\" encodes to {} bytes, over Firestore's maximum of {} bytes "
+                      "a request; store less data in the document",
+                      write.path, write_bytes, kMaxRequestBytes));
+    }
+    if (groups.empty() || groups.back().size() == kMaxBatchWrites ||
+        group_bytes + write_bytes > kMaxRequestBytes) {
+      groups.emplace_back();
+      group_bytes = kFrameBytes;
+    }
+    groups.back().Add(write);
+    group_bytes += write_bytes;
+  }
+  return groups;
+}
+
 void FirestoreDocumentStore::Ping() { Get(kPingPath); }
 
 std::optional<std::string> FirestoreDocumentStore::BuildCommitBody(const WriteBatch& batch) const {

@@ -65,14 +65,17 @@ class FirestoreDocumentStore final : public DocumentStore {
                               const boost::json::value& value,
                               const ListOptions& options = {}) override;
   bool Commit(const WriteBatch& batch) override;
+  // Cuts a group before it would pass kMaxBatchWrites writes or kMaxRequestBytes of
+  // request. Throws std::invalid_argument for a write that breaks a limit on its own.
+  std::vector<WriteBatch> SplitForCommit(const WriteBatch& batch) const override;
   void Ping() override;
 
   // Returns the body of the commit request for `batch`, or nullopt when a write can never
   // succeed (an Update with Precondition::NotExists). Throws std::invalid_argument for a
   // batch that breaks a Firestore limit: over kMaxBatchWrites writes, a document over
   // kMaxDocumentBytes, or a request over kMaxRequestBytes. Public for tests.
-  // NOTE: a batch over kMaxRequestBytes is rejected, not split into several commits, because
-  // Commit must stay atomic. Callers that write more than that must use several batches.
+  // A batch over kMaxRequestBytes is rejected rather than split, because Commit is atomic.
+  // CommitInGroups splits it instead, without that guarantee.
   std::optional<std::string> BuildCommitBody(const WriteBatch& batch) const;
 
   // Returns "projects/P/databases/D/documents/<path>", the resource name of a document.

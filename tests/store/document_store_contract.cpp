@@ -1,5 +1,6 @@
 #include "store/document_store_contract.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -720,6 +721,29 @@ TEST_P(DocumentStoreContract, CommitOverMaxWritesThrows) {
   EXPECT_THROW(store().Commit(batch), std::invalid_argument);
 
   EXPECT_TRUE(store().List("items").empty());
+}
+
+TEST_P(DocumentStoreContract, CommitInGroupsWritesLargeBatch) {
+  const size_t count = 2 * DocumentStore::kMaxBatchWrites + 1;
+  WriteBatch batch;
+  for (size_t i = 0; i < count; ++i) {
+    batch.Set(fmt::format("items/{:04d}", i), {{"i", i}});
+  }
+  EXPECT_TRUE(store().CommitInGroups(batch));
+
+  const std::vector<Document> items = store().List("items");
+  ASSERT_EQ(items.size(), count);
+  EXPECT_EQ(items.back().fields.at("i").to_number<size_t>(), count - 1);
+}
+
+TEST_P(DocumentStoreContract, CommitInGroupsStopsAtFailedPrecondition) {
+  ASSERT_TRUE(store().Set("items/taken", {}));
+  WriteBatch batch;
+  batch.Set("items/first", {});
+  batch.Set("items/taken", {}, {}, Precondition::NotExists());
+  EXPECT_FALSE(store().CommitInGroups(batch));
+
+  EXPECT_FALSE(store().Get("items/first").has_value());
 }
 
 TEST_P(DocumentStoreContract, SetMaxDataSucceeds) {

@@ -313,6 +313,50 @@ TEST_F(FirestoreStubTest, CommitRequestSizeLimit) {
   EXPECT_TRUE(Requests().empty());
 }
 
+// Returns the number of writes in each commit request the stub received.
+std::vector<size_t> CommitSizes(const json::array& requests) {
+  std::vector<size_t> sizes;
+  for (const auto& request : requests) {
+    if (request.at("path").as_string().ends_with(":commit")) {
+      sizes.push_back(json::parse(request.at("body").as_string()).at("writes").as_array().size());
+    }
+  }
+  return sizes;
+}
+
+TEST_F(FirestoreStubTest, CommitInGroupsSplitsAtMaxWrites) {
+  auto store = NewStore();
+  WriteBatch batch;
+  for (size_t i = 0; i < 2 * DocumentStore::kMaxBatchWrites + 1; ++i) {
+    batch.Set("items/" + std::to_string(i), {{"i", static_cast<int64_t>(i)}});
+  }
+  EXPECT_TRUE(store->CommitInGroups(batch));
+
+  const std::vector<size_t> expected{500, 500, 1};
+  EXPECT_EQ(CommitSizes(Requests()), expected);
+}
+
+TEST_F(FirestoreStubTest, CommitInGroupsSplitsAtRequestSize) {
+  auto store = NewStore();
+  // Seven base64 payloads of 1,000,000 bytes fit in one 10 MiB request, eight do not.
+  const std::string part(DocumentStore::kMaxDataBytes, 'x');
+  WriteBatch batch;
+  for (int i = 0; i < 15; ++i) {
+    batch.Set("parts/" + std::to_string(i), {}, part);
+  }
+  const std::vector<WriteBatch> groups = store->SplitForCommit(batch);
+  ASSERT_EQ(groups.size(), 3u);
+  for (const WriteBatch& group : groups) {
+    const std::optional<std::string> body = store->BuildCommitBody(group);
+    ASSERT_TRUE(body.has_value());
+    EXPECT_LE(body->size(), FirestoreDocumentStore::kMaxRequestBytes);
+  }
+  EXPECT_TRUE(store->CommitInGroups(batch));
+
+  const std::vector<size_t> expected{7, 7, 1};
+  EXPECT_EQ(CommitSizes(Requests()), expected);
+}
+
 TEST_F(FirestoreStubTest, DocumentOverOneMebibyteThrows) {
   auto store = NewStore();
   // Payload and fields are each under a limit of their own, but together over 1 MiB.
