@@ -49,14 +49,17 @@ struct Span {
 //   place, is followed by another capitalized word, or appears capitalized
 //   inside a sentence elsewhere in the chunk;
 // - in text without casing, a known first name or place name.
-// A name is a person after a title or when it starts with a first name, a
-// place when it is a known place, follows "in", "to", "from", "at" or
-// "near" (a "the" between them allowed) or ends with a place noun such as
-// "avenue", and a topic otherwise.
+// A name of one calendar word ("March", "Christmas") is a time. Other
+// names are a person after a title, when they start with a first name or
+// end with a family word ("Father"). They are a place when they are a
+// known place, follow "in", "to", "from", "at" or "near" (a "the" between
+// them allowed) or end with a place noun such as "avenue", and a topic
+// otherwise.
 std::vector<Span> FindSpans(const std::vector<Token>& tokens, bool cased);
 
 // Returns the kind of the phrase of run tokens [begin, end): time for a
-// decade word after "the" ("the sixties"), place when the last word is a
+// decade word after "the" ("the sixties") or a single month, day, season
+// or holiday ("winter"), place when the last word is a
 // place noun ("steel mill"), person when it is a family word ("father"),
 // topic otherwise.
 std::string_view PhraseKind(const std::vector<Token>& tokens, size_t begin, size_t end);

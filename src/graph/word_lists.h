@@ -47,6 +47,10 @@ bool IsPlacePreposition(std::string_view word);
 // Decade words such as "sixties", a time after "the".
 bool IsDecadeWord(std::string_view word);
 
+// Months, days of the week, seasons and holidays ("march", "christmas"),
+// which are times even when capitalized after "in" or "at".
+bool IsCalendarWord(std::string_view word);
+
 // Abbreviations whose period does not end a sentence ("mr", "dr", "st").
 bool IsAbbreviation(std::string_view word);
 

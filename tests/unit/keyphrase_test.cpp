@@ -134,6 +134,15 @@ TEST(Keyphrase, TimeKinds) {
   ExpectConcepts("i was born in nineteen fifty two", {{"1952", "nineteen fifty two", "time"}});
 }
 
+TEST(Keyphrase, CalendarWordsAreTimes) {
+  ExpectConcepts("In March we sailed to Ireland. At Christmas my Father sang.",
+                 {{"march", "March", "time"},
+                  {"ireland", "Ireland", "place"},
+                  {"christma", "Christmas", "time"},
+                  {"father", "Father", "person"}});
+  ExpectConcepts("that winter we stayed home", {{"winter", "winter", "time"}});
+}
+
 TEST(Keyphrase, FamilyWordsArePeople) {
   ExpectConcepts("my grandfather grew corn and my brother played trumpet",
                  {{"grandfath", "grandfather", "person"},
