@@ -6,8 +6,9 @@
 
 namespace talegraph::graph {
 
-// English function words, contractions, number words and common verbs of
-// storytelling ("said", "went") that never start or continue a phrase.
+// English function words, contractions, number words, common adjectives
+// and common verbs ("said", "went"), which never start or continue a
+// phrase.
 bool IsStopword(std::string_view word);
 
 // Sounds and single words of hesitation in speech ("um", "uh", "like").
