@@ -108,6 +108,15 @@ TEST(Keyphrase, CasedAndLowerCaseTextShareKeys) {
   }
 }
 
+TEST(Keyphrase, UpperCaseTextReadsAsLowerCase) {
+  ExpectConcepts("WE LIVED IN OHIO WITH UNCLE TOM AND MARTHA'S HORSES",
+                 {{"ohio", "Ohio", "place"},
+                  {"uncl tom", "Uncle Tom", "person"},
+                  {"martha", "Martha", "person"},
+                  {"hors", "horses", "topic"}});
+  EXPECT_EQ(FindKey(ExtractAll("WE LIVED IN OHIO"), "live"), nullptr);
+}
+
 TEST(Keyphrase, SentenceStartIsNoName) {
   ChunkConcepts result = ExtractAll("Horses were everywhere. We loved horses.");
   const Concept* horses = FindKey(result, "hors");
