@@ -5,10 +5,14 @@
 
 #include "config/config.h"
 #include "store/document_store.h"
+#include "store/graph_store.h"
 
 namespace talegraph::app {
 
 // Opens the document store of [storage]. Throws store::StoreError.
 std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::StorageConfig& storage);
+
+// Opens the graph store of [storage]. Throws store::StoreError.
+std::unique_ptr<store::GraphStore> OpenGraphStore(const config::StorageConfig& storage);
 
 }  // namespace talegraph::app

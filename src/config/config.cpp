@@ -43,8 +43,14 @@ void ReadLog(TableReader& reader, LogConfig& log) {
 
 void ReadStorage(TableReader& reader, StorageConfig& storage) {
   reader.ReadChoice("documents", storage.documents, {"sqlite"});
+  reader.ReadChoice("graph", storage.graph, {"sqlite"});
   reader.ReadString("sqlite_path", storage.sqlite_path);
   reader.ReadNumber("audio_part_bytes", storage.audio_part_bytes, 1024, 1000000);
+}
+
+void ReadChapters(TableReader& reader, ChaptersConfig& chapters) {
+  reader.ReadNumber("min_degree", chapters.min_degree, 1, 1000000);
+  reader.ReadNumber("max_chapters", chapters.max_chapters, 1, 1000);
 }
 
 void ReadUploads(TableReader& reader, UploadsConfig& uploads) {
@@ -190,9 +196,10 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "pocketsphinx", config.pocketsphinx, ReadPocketsphinx, errors);
   ReadSection(root, "openai", config.openai, ReadOpenAi, errors);
   ReadSection(root, "transcript", config.transcript, ReadTranscript, errors);
+  ReadSection(root, "chapters", config.chapters, ReadChapters, errors);
   RejectUnknownSections(root,
                         {"server", "cors", "log", "storage", "uploads", "jobs", "asr",
-                         "pocketsphinx", "openai", "transcript"},
+                         "pocketsphinx", "openai", "transcript", "chapters"},
                         errors);
   ThrowIfAny(errors, origin);
   return config;

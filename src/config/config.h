@@ -39,6 +39,8 @@ struct LogConfig {
 
 struct StorageConfig {
   std::string documents = "sqlite";
+  // Graph store backend. The SQLite graph store uses sqlite_path too.
+  std::string graph = "sqlite";
   std::string sqlite_path = "data/talegraph.db";
   size_t audio_part_bytes = 524288;
 };
@@ -92,6 +94,13 @@ struct TranscriptConfig {
   bool detect_temporal_markers = false;
 };
 
+struct ChaptersConfig {
+  // Minimum number of edges a node needs to be a chapter.
+  int min_degree = 3;
+  // Maximum number of chapters a user's graph gets.
+  int max_chapters = 12;
+};
+
 // Values from config/secrets.toml. Never log them.
 struct Secrets {
   std::string firestore_credentials_file;
@@ -110,6 +119,7 @@ struct Config {
   PocketsphinxConfig pocketsphinx;
   OpenAiAsrConfig openai;
   TranscriptConfig transcript;
+  ChaptersConfig chapters;
   Secrets secrets;
 };
 

@@ -41,6 +41,7 @@ std::string DescribeConfig(const Config& config) {
       {"log", toml::table{{"level", config.log.level}, {"format", config.log.format}}},
       {"storage",
        toml::table{{"documents", config.storage.documents},
+                   {"graph", config.storage.graph},
                    {"sqlite_path", config.storage.sqlite_path},
                    {"audio_part_bytes", static_cast<int64_t>(config.storage.audio_part_bytes)}}},
       {"uploads",
@@ -63,6 +64,8 @@ std::string DescribeConfig(const Config& config) {
       {"transcript",
        toml::table{{"target_chunk_seconds", config.transcript.target_chunk_seconds},
                    {"detect_temporal_markers", config.transcript.detect_temporal_markers}}},
+      {"chapters", toml::table{{"min_degree", config.chapters.min_degree},
+                               {"max_chapters", config.chapters.max_chapters}}},
   };
 
   std::ostringstream out;
