@@ -63,6 +63,7 @@ def concrete_path(template):
         .replace("{recording_id}", "r1")
         .replace("{job_id}", "j1")
         .replace("{chunk_id}", "c1")
+        .replace("{node_id}", "n1")
         .replace("{n}", "0")
     )
 
