@@ -89,6 +89,19 @@ void ReadTranscript(TableReader& reader, TranscriptConfig& transcript) {
   reader.ReadBool("detect_temporal_markers", transcript.detect_temporal_markers);
 }
 
+void ReadGraph(TableReader& reader, GraphConfig& graph) {
+  reader.ReadChoice("extractor", graph.extractor, {"keyphrase", "llm"});
+  reader.ReadNumber("max_concepts_per_chunk", graph.max_concepts_per_chunk, 1, 100);
+}
+
+void ReadLlm(TableReader& reader, LlmConfig& llm) {
+  reader.ReadString("base_url", llm.base_url);
+  reader.ReadString("model", llm.model);
+  reader.ReadNumber("max_retries", llm.max_retries, 0, 20);
+  reader.ReadNumber("invalid_reply_retries", llm.invalid_reply_retries, 0, 5);
+  reader.ReadSeconds("timeout_seconds", llm.timeout, 1, kMaxTimeoutSeconds);
+}
+
 // Calls `read` with a reader over the table `name` of `root`, when present.
 template <typename Section, typename ReadFunction>
 void ReadSection(const toml::table& root, std::string_view name, Section& section,
@@ -165,7 +178,10 @@ Secrets ParseSecrets(std::string_view toml_text, std::string_view origin) {
   ReadSection(
       root, "openai", secrets,
       [](TableReader& r, Secrets& s) { r.ReadString("api_key", s.openai_api_key); }, errors);
-  RejectUnknownSections(root, {"firestore", "neo4j", "openai"}, errors);
+  ReadSection(
+      root, "llm", secrets,
+      [](TableReader& r, Secrets& s) { r.ReadString("api_key", s.llm_api_key); }, errors);
+  RejectUnknownSections(root, {"firestore", "neo4j", "openai", "llm"}, errors);
   ThrowIfAny(errors, origin);
   return secrets;
 }
@@ -196,10 +212,12 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "pocketsphinx", config.pocketsphinx, ReadPocketsphinx, errors);
   ReadSection(root, "openai", config.openai, ReadOpenAi, errors);
   ReadSection(root, "transcript", config.transcript, ReadTranscript, errors);
+  ReadSection(root, "graph", config.graph, ReadGraph, errors);
+  ReadSection(root, "llm", config.llm, ReadLlm, errors);
   ReadSection(root, "chapters", config.chapters, ReadChapters, errors);
   RejectUnknownSections(root,
                         {"server", "cors", "log", "storage", "uploads", "jobs", "asr",
-                         "pocketsphinx", "openai", "transcript", "chapters"},
+                         "pocketsphinx", "openai", "transcript", "graph", "llm", "chapters"},
                         errors);
   ThrowIfAny(errors, origin);
   return config;
