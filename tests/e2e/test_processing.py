@@ -2,9 +2,10 @@
 
 A life story of about two and a half minutes is synthesized with flite,
 converted to AAC in MP4 with ffmpeg, uploaded in chunks sent out of order
-and processed by the session server: decode, transcribe, chunk. The tests
-then check the job, the recording, the transcript and its word error rate,
-edit a chunk's temporal marker and process the recording again.
+and processed by the session server: decode, transcribe, chunk, extract and
+graph. The tests then check the job, the recording, the transcript and its
+word error rate, edit a chunk's temporal marker and process the recording
+again.
 """
 
 from __future__ import annotations
