@@ -1,5 +1,6 @@
 #include "store/graph_store_contract.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -454,13 +455,10 @@ TEST_P(GraphStoreContract, LargeMergeAndRemoval) {
   constexpr int kNodes = 6000;
   std::vector<ConceptNode> nodes;
   std::vector<ConceptEdge> edges;
-  auto id_of = [](int i) {
-    std::string digits = std::to_string(i);
-    return "n" + std::string(5 - digits.size(), '0') + digits;
-  };
+  auto id_of = [](int i) { return fmt::format("n{:05d}", i); };
   for (int i = 0; i < kNodes; ++i) {
-    std::string chunk = "big_" + std::to_string(i % 30);
-    nodes.push_back(Node(id_of(i), "node " + std::to_string(i), "topic", {chunk}));
+    std::string chunk = fmt::format("big_{}", i % 30);
+    nodes.push_back(Node(id_of(i), fmt::format("node {}", i), "topic", {chunk}));
     if (i > 0) {
       edges.push_back(Edge(id_of(0), id_of(i), {chunk}));
     }
@@ -481,7 +479,7 @@ TEST_P(GraphStoreContract, LargeMergeAndRemoval) {
 
   Strings chunk_ids;
   for (int i = 0; i < 30; ++i) {
-    chunk_ids.push_back("big_" + std::to_string(i));
+    chunk_ids.push_back(fmt::format("big_{}", i));
   }
   store().RemoveChunks("u1", "big", chunk_ids);
   Graph removed = store().ReadGraph("u1");

@@ -1,5 +1,6 @@
 #include "graph/chapters.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,7 +32,7 @@ store::Graph GraphOf(const Strings& edges, const std::map<std::string, int>& men
     auto extra = mentions.find(id);
     int count = extra == mentions.end() ? 1 : extra->second;
     for (int i = 0; i < count; ++i) {
-      node.chunk_ids.push_back("r1_" + std::to_string(i));
+      node.chunk_ids.push_back(fmt::format("r1_{}", i));
     }
     graph.nodes.push_back(node);
   }

@@ -1,5 +1,6 @@
 #include "graph/graph_updater.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -134,9 +135,9 @@ TEST_F(GraphUpdaterTest, ConcurrentJobsOfOneUserLeaveConsistentChapters) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([this, t] {
-      std::string recording = "r" + std::to_string(t);
+      std::string recording = fmt::format("r{}", t);
       for (int round = 0; round < 5; ++round) {
-        Strings keys = {"topic" + std::to_string(t), "shared", "place" + std::to_string(round)};
+        Strings keys = {fmt::format("topic{}", t), "shared", fmt::format("place{}", round)};
         Replace(Recording("u1", recording, "martha", {keys, {"farm"}}));
       }
     });
@@ -150,7 +151,7 @@ TEST_F(GraphUpdaterTest, ConcurrentJobsOfOneUserLeaveConsistentChapters) {
   EXPECT_TRUE(ChangedAssignments(graph, expected).empty());
   // Each recording's last round is all that is left of it.
   for (int round = 0; round < 4; ++round) {
-    EXPECT_EQ(Find(graph, "place" + std::to_string(round)), nullptr) << round;
+    EXPECT_EQ(Find(graph, fmt::format("place{}", round)), nullptr) << round;
   }
   EXPECT_NE(Find(graph, "place4"), nullptr);
   EXPECT_EQ(Find(graph, "martha")->chunk_ids.size(), 8u);
