@@ -73,8 +73,8 @@ class ChunkRequest {
     const int replies = settings_.invalid_reply_retries + 1;
     std::string problem;
     for (int reply = 1; reply <= replies; ++reply) {
-      // A retry tells the model what was wrong, because the same request
-      // at temperature 0 would likely get the same reply.
+      // A retry names the problem of the last reply, because the same
+      // request at temperature 0 would likely get the same reply.
       body_ = BuildChatRequest(settings_.model, text_, max_concepts_, problem);
       request_.body = body_;
       std::optional<std::string> body = Send(reply);
