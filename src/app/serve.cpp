@@ -11,6 +11,8 @@
 #include "app/logging.h"
 #include "app/stores.h"
 #include "asr/engine.h"
+#include "graph/extractor_factory.h"
+#include "graph/graph_updater.h"
 #include "http/server.h"
 #include "jobs/job_records.h"
 #include "jobs/job_runner.h"
@@ -23,12 +25,15 @@ int Serve(const config::Config& config) {
   spdlog::info("talegraph {} starting", TALEGRAPH_VERSION);
 
   std::unique_ptr<store::DocumentStore> documents;
+  std::unique_ptr<store::GraphStore> graph_store;
   try {
     documents = OpenDocumentStore(config);
+    graph_store = OpenGraphStore(config.storage);
   } catch (const store::StoreError& error) {
-    spdlog::critical("cannot open the document store: {}", error.what());
+    spdlog::critical("cannot open the stores: {}", error.what());
     return 1;
   }
+  graph::GraphUpdater graph(*graph_store, config.chapters);
 
   std::unique_ptr<asr::Transcriber> transcriber;
   try {
@@ -37,14 +42,21 @@ int Serve(const config::Config& config) {
     spdlog::critical("cannot set up speech recognition: {}", error.what());
     return 1;
   }
-  pipeline::Pipeline pipeline(config, *documents, *transcriber);
+  std::unique_ptr<graph::ConceptExtractor> extractor;
+  try {
+    extractor = graph::MakeConceptExtractor(config);
+  } catch (const std::invalid_argument& error) {
+    spdlog::critical("cannot set up concept extraction: {}", error.what());
+    return 1;
+  }
+  pipeline::Pipeline pipeline(config, *documents, *transcriber, *extractor, graph);
   jobs::JobRunner job_runner(
       config.jobs, [&pipeline](const std::string& job_id, const std::atomic<bool>& stopping) {
         return pipeline.Run(job_id, stopping);
       });
 
   boost::asio::thread_pool workers(static_cast<size_t>(config.server.worker_threads));
-  api::ApiContext context{config, *documents};
+  api::ApiContext context{config, *documents, graph};
   context.job_runner = &job_runner;
   http::Router router = api::BuildRouter(context);
   int status = 0;

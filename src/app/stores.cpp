@@ -8,6 +8,7 @@
 #include "store/firestore_auth.h"
 #include "store/firestore_document_store.h"
 #include "store/sqlite_document_store.h"
+#include "store/sqlite_graph_store.h"
 
 namespace talegraph::app {
 
@@ -78,6 +79,13 @@ std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::Config& co
   }
   documents->Ping();
   return documents;
+}
+
+std::unique_ptr<store::GraphStore> OpenGraphStore(const config::StorageConfig& storage) {
+  spdlog::info("opening the {} graph store at {}", storage.graph, storage.sqlite_path);
+  auto graph = std::make_unique<store::SqliteGraphStore>(storage.sqlite_path);
+  graph->Ping();
+  return graph;
 }
 
 }  // namespace talegraph::app

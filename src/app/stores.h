@@ -5,11 +5,15 @@
 
 #include "config/config.h"
 #include "store/document_store.h"
+#include "store/graph_store.h"
 
 namespace talegraph::app {
 
 // Opens the document store that storage.documents names, with [firestore]
 // and the secrets for "firestore", and pings it. Throws store::StoreError.
 std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::Config& config);
+
+// Opens the graph store of [storage]. Throws store::StoreError.
+std::unique_ptr<store::GraphStore> OpenGraphStore(const config::StorageConfig& storage);
 
 }  // namespace talegraph::app

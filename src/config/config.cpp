@@ -43,6 +43,7 @@ void ReadLog(TableReader& reader, LogConfig& log) {
 
 void ReadStorage(TableReader& reader, StorageConfig& storage) {
   reader.ReadChoice("documents", storage.documents, {"sqlite", "firestore"});
+  reader.ReadChoice("graph", storage.graph, {"sqlite"});
   reader.ReadString("sqlite_path", storage.sqlite_path);
   reader.ReadNumber("audio_part_bytes", storage.audio_part_bytes, 1024, 1000000);
 }
@@ -75,6 +76,11 @@ void CheckFirestoreSelection(const Config& config, std::vector<std::string>& err
         "firestore.project_id: empty, but storage.documents is \"firestore\"; set the Google "
         "Cloud project id of the database");
   }
+}
+
+void ReadChapters(TableReader& reader, ChaptersConfig& chapters) {
+  reader.ReadNumber("min_degree", chapters.min_degree, 1, 1000000);
+  reader.ReadNumber("max_chapters", chapters.max_chapters, 1, 1000);
 }
 
 void ReadUploads(TableReader& reader, UploadsConfig& uploads) {
@@ -240,9 +246,10 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "transcript", config.transcript, ReadTranscript, errors);
   ReadSection(root, "graph", config.graph, ReadGraph, errors);
   ReadSection(root, "llm", config.llm, ReadLlm, errors);
+  ReadSection(root, "chapters", config.chapters, ReadChapters, errors);
   RejectUnknownSections(root,
                         {"server", "cors", "log", "storage", "firestore", "uploads", "jobs", "asr",
-                         "pocketsphinx", "openai", "transcript", "graph", "llm"},
+                         "pocketsphinx", "openai", "transcript", "graph", "llm", "chapters"},
                         errors);
   ThrowIfAny(errors, origin);
   return config;

@@ -39,6 +39,8 @@ struct LogConfig {
 
 struct StorageConfig {
   std::string documents = "sqlite";
+  // Graph store backend. The SQLite graph store uses sqlite_path too.
+  std::string graph = "sqlite";
   std::string sqlite_path = "data/talegraph.db";
   size_t audio_part_bytes = 524288;
 };
@@ -135,6 +137,13 @@ struct LlmConfig {
   std::chrono::seconds timeout{60};
 };
 
+struct ChaptersConfig {
+  // Minimum number of edges a node needs to be a chapter.
+  int min_degree = 3;
+  // Maximum number of chapters a user's graph gets.
+  int max_chapters = 12;
+};
+
 // Values from config/secrets.toml. Never log them.
 struct Secrets {
   std::string firestore_credentials_file;
@@ -157,6 +166,7 @@ struct Config {
   TranscriptConfig transcript;
   GraphConfig graph;
   LlmConfig llm;
+  ChaptersConfig chapters;
   Secrets secrets;
 };
 

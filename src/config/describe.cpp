@@ -55,6 +55,7 @@ std::string DescribeConfig(const Config& config) {
       {"log", toml::table{{"level", config.log.level}, {"format", config.log.format}}},
       {"storage",
        toml::table{{"documents", config.storage.documents},
+                   {"graph", config.storage.graph},
                    {"sqlite_path", config.storage.sqlite_path},
                    {"audio_part_bytes", static_cast<int64_t>(config.storage.audio_part_bytes)}}},
       {"firestore", DescribeFirestore(config.firestore)},
@@ -85,6 +86,8 @@ std::string DescribeConfig(const Config& config) {
                           {"max_retries", config.llm.max_retries},
                           {"invalid_reply_retries", config.llm.invalid_reply_retries},
                           {"timeout_seconds", config.llm.timeout.count()}}},
+      {"chapters", toml::table{{"min_degree", config.chapters.min_degree},
+                               {"max_chapters", config.chapters.max_chapters}}},
   };
 
   std::ostringstream out;

@@ -2,9 +2,10 @@
 
 A life story of about two and a half minutes is synthesized with flite,
 converted to AAC in MP4 with ffmpeg, uploaded in chunks sent out of order
-and processed by the session server: decode, transcribe, chunk. The tests
-then check the job, the recording, the transcript and its word error rate,
-edit a chunk's temporal marker and process the recording again.
+and processed by the session server: decode, transcribe, chunk, extract and
+graph. The tests then check the job, the recording, the transcript and its
+word error rate, edit a chunk's temporal marker and process the recording
+again.
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def test_story_job_succeeds(server, processed_story):
     assert job["user_id"] == processed_story.user_id, context
     assert job["error"] is None, context
     assert job["progress"] == 1, context
-    assert job["stage"] == "chunk", context
+    assert job["stage"] == "graph", context
     assert job["attempts"] == 1, context
     for field in ("created_at", "started_at", "finished_at", "updated_at"):
         assert TIMESTAMP.match(job[field] or ""), f"{field} is not an RFC 3339 time; {context}"
