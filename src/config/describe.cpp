@@ -41,6 +41,7 @@ std::string DescribeConfig(const Config& config) {
       {"log", toml::table{{"level", config.log.level}, {"format", config.log.format}}},
       {"storage",
        toml::table{{"documents", config.storage.documents},
+                   {"graph", config.storage.graph},
                    {"sqlite_path", config.storage.sqlite_path},
                    {"audio_part_bytes", static_cast<int64_t>(config.storage.audio_part_bytes)}}},
       {"uploads",
@@ -63,6 +64,15 @@ std::string DescribeConfig(const Config& config) {
       {"transcript",
        toml::table{{"target_chunk_seconds", config.transcript.target_chunk_seconds},
                    {"detect_temporal_markers", config.transcript.detect_temporal_markers}}},
+      {"neo4j", toml::table{{"uri", config.neo4j.uri},
+                            {"database", config.neo4j.database},
+                            {"user", config.neo4j.user},
+                            {"api", config.neo4j.api},
+                            {"batch_size", config.neo4j.batch_size},
+                            {"max_retries", config.neo4j.max_retries},
+                            {"retry_base_delay_ms", config.neo4j.retry_base_delay.count()},
+                            {"retry_max_delay_ms", config.neo4j.retry_max_delay.count()},
+                            {"timeout_seconds", config.neo4j.timeout.count()}}},
   };
 
   std::ostringstream out;
