@@ -39,6 +39,8 @@ packages=(
   libpocketsphinx-dev pocketsphinx-en-us
   # Tests, benchmarks and the demo.
   libgtest-dev googletest ffmpeg flite curl python3 wrk
+  # The Neo4j test server (tests/neo4j, built with Maven, runs on Java 17).
+  openjdk-17-jdk-headless maven
 )
 
 missing=()
