@@ -8,13 +8,14 @@
 
 namespace talegraph::api {
 
-// Deletes a recording's audio parts, then the recording.
+// Deletes a recording's chunk ids from the user's graph (recomputing the
+// chapters), its audio parts, transcript and jobs, then the recording.
 void DeleteRecording(ApiContext& context, const store::Document& recording);
 
 // Deletes an upload's chunk parts, then the upload.
 void DeleteUpload(ApiContext& context, const store::Document& upload);
 
-// Deletes a user's uploads and recordings, then the user.
+// Deletes a user's uploads, recordings and graph, then the user.
 void DeleteUser(ApiContext& context, const store::Document& user);
 
 }  // namespace talegraph::api

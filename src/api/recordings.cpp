@@ -148,6 +148,9 @@ void DeleteRecording(ApiContext& context, const store::Document& recording) {
   // The mark tells a download that loses its parts to this deletion to
   // answer 404 rather than fail.
   context.documents.Update(recording.path, {{"deleting", true}});
+  // The graph goes first: a job that reaches its graph stage after this
+  // finds the mark and merges nothing.
+  context.graph.RemoveRecording(recording.fields.at("user_id").as_string(), recording.Id());
   DeleteAll(context.documents, RecordingPartPaths(recording.Id(), part_count));
   boost::json::value recording_id(recording.Id());
   std::vector<std::string> derived;

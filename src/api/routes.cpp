@@ -10,6 +10,7 @@ http::Router BuildRouter(ApiContext& context) {
   AddRecordingRoutes(router, context);
   AddJobRoutes(router, context);
   AddTranscriptRoutes(router, context);
+  AddGraphRoutes(router, context);
   return router;
 }
 

@@ -22,5 +22,6 @@ void AddUploadRoutes(http::Router& router, ApiContext& context);
 void AddRecordingRoutes(http::Router& router, ApiContext& context);
 void AddJobRoutes(http::Router& router, ApiContext& context);
 void AddTranscriptRoutes(http::Router& router, ApiContext& context);
+void AddGraphRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace talegraph::api

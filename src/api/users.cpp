@@ -116,6 +116,7 @@ void DeleteUser(ApiContext& context, const store::Document& user) {
        context.documents.Query("recordings", "user_id", boost::json::value(id))) {
     DeleteRecording(context, recording);
   }
+  context.graph.DeleteUser(id);
   context.documents.Delete(user.path);
 }
 

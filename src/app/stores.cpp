@@ -4,6 +4,7 @@
 
 #include "store/neo4j_graph_store.h"
 #include "store/sqlite_document_store.h"
+#include "store/sqlite_graph_store.h"
 
 namespace talegraph::app {
 
@@ -13,6 +14,8 @@ std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::StorageCon
   documents->Ping();
   return documents;
 }
+
+namespace {
 
 std::unique_ptr<store::GraphStore> OpenNeo4jGraphStore(const config::Config& config) {
   const config::Neo4jConfig& neo4j = config.neo4j;
@@ -30,6 +33,19 @@ std::unique_ptr<store::GraphStore> OpenNeo4jGraphStore(const config::Config& con
                neo4j.database, neo4j.user, neo4j.api);
   return std::make_unique<store::Neo4jGraphStore>(std::move(options),
                                                   static_cast<size_t>(neo4j.batch_size));
+}
+
+}  // namespace
+
+std::unique_ptr<store::GraphStore> OpenGraphStore(const config::Config& config) {
+  const config::StorageConfig& storage = config.storage;
+  if (storage.graph == "neo4j") {
+    return OpenNeo4jGraphStore(config);
+  }
+  spdlog::info("opening the {} graph store at {}", storage.graph, storage.sqlite_path);
+  auto graph = std::make_unique<store::SqliteGraphStore>(storage.sqlite_path);
+  graph->Ping();
+  return graph;
 }
 
 }  // namespace talegraph::app

@@ -12,8 +12,10 @@ namespace talegraph::app {
 // Opens the document store of [storage]. Throws store::StoreError.
 std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::StorageConfig& storage);
 
-// Opens the Neo4j graph store of [neo4j] with the password of the secrets,
-// creating its constraint and index when missing. Throws store::StoreError.
-std::unique_ptr<store::GraphStore> OpenNeo4jGraphStore(const config::Config& config);
+// Opens the graph store that storage.graph names: the SQLite one in
+// storage.sqlite_path, or the Neo4j one of [neo4j] with the password of the
+// secrets, which creates its constraint and index when missing. Throws
+// store::StoreError.
+std::unique_ptr<store::GraphStore> OpenGraphStore(const config::Config& config);
 
 }  // namespace talegraph::app

@@ -48,6 +48,11 @@ void ReadStorage(TableReader& reader, StorageConfig& storage) {
   reader.ReadNumber("audio_part_bytes", storage.audio_part_bytes, 1024, 1000000);
 }
 
+void ReadChapters(TableReader& reader, ChaptersConfig& chapters) {
+  reader.ReadNumber("min_degree", chapters.min_degree, 1, 1000000);
+  reader.ReadNumber("max_chapters", chapters.max_chapters, 1, 1000);
+}
+
 void ReadUploads(TableReader& reader, UploadsConfig& uploads) {
   reader.ReadNumber("max_chunks", uploads.max_chunks, 1, 5000);
   reader.ReadNumber("max_total_bytes", uploads.max_total_bytes, 1, int64_t{1} << 40);
@@ -207,10 +212,11 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "pocketsphinx", config.pocketsphinx, ReadPocketsphinx, errors);
   ReadSection(root, "openai", config.openai, ReadOpenAi, errors);
   ReadSection(root, "transcript", config.transcript, ReadTranscript, errors);
+  ReadSection(root, "chapters", config.chapters, ReadChapters, errors);
   ReadSection(root, "neo4j", config.neo4j, ReadNeo4j, errors);
   RejectUnknownSections(root,
                         {"server", "cors", "log", "storage", "uploads", "jobs", "asr",
-                         "pocketsphinx", "openai", "transcript", "neo4j"},
+                         "pocketsphinx", "openai", "transcript", "chapters", "neo4j"},
                         errors);
   ThrowIfAny(errors, origin);
   return config;

@@ -39,7 +39,8 @@ struct LogConfig {
 
 struct StorageConfig {
   std::string documents = "sqlite";
-  // Graph store backend: "sqlite" or "neo4j".
+  // Graph store backend: "sqlite" or "neo4j". The SQLite graph store uses
+  // sqlite_path too.
   std::string graph = "sqlite";
   std::string sqlite_path = "data/talegraph.db";
   size_t audio_part_bytes = 524288;
@@ -94,6 +95,13 @@ struct TranscriptConfig {
   bool detect_temporal_markers = false;
 };
 
+struct ChaptersConfig {
+  // Minimum number of edges a node needs to be a chapter.
+  int min_degree = 3;
+  // Maximum number of chapters a user's graph gets.
+  int max_chapters = 12;
+};
+
 struct Neo4jConfig {
   // Base URL of the server's HTTP API, without a path.
   std::string uri = "http://127.0.0.1:7474";
@@ -130,6 +138,7 @@ struct Config {
   PocketsphinxConfig pocketsphinx;
   OpenAiAsrConfig openai;
   TranscriptConfig transcript;
+  ChaptersConfig chapters;
   Neo4jConfig neo4j;
   Secrets secrets;
 };

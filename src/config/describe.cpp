@@ -64,6 +64,8 @@ std::string DescribeConfig(const Config& config) {
       {"transcript",
        toml::table{{"target_chunk_seconds", config.transcript.target_chunk_seconds},
                    {"detect_temporal_markers", config.transcript.detect_temporal_markers}}},
+      {"chapters", toml::table{{"min_degree", config.chapters.min_degree},
+                               {"max_chapters", config.chapters.max_chapters}}},
       {"neo4j", toml::table{{"uri", config.neo4j.uri},
                             {"database", config.neo4j.database},
                             {"user", config.neo4j.user},

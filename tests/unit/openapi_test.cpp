@@ -9,6 +9,7 @@
 #include "api/context.h"
 #include "api/routes.h"
 #include "store/sqlite_document_store.h"
+#include "store/sqlite_graph_store.h"
 
 namespace talegraph::http {
 extern const std::string_view kOpenApiDocument;
@@ -28,7 +29,9 @@ std::string Lower(std::string_view text) {
 std::set<std::string> RoutedOperations() {
   config::Config config;
   store::SqliteDocumentStore documents(":memory:");
-  ApiContext context{config, documents};
+  store::SqliteGraphStore graph_store(":memory:");
+  graph::GraphUpdater graph(graph_store, config.chapters);
+  ApiContext context{config, documents, graph};
   http::Router router = BuildRouter(context);
   std::set<std::string> operations;
   for (const auto& route : router.routes()) {
