@@ -22,6 +22,8 @@ struct Outcome {
   std::optional<CypherResult> result;
   // Reason of the failure, for logs and the final error.
   std::string failure;
+  // Neo4j's status code, when the response contains one.
+  std::string code;
   bool retryable = false;
 };
 
@@ -127,22 +129,24 @@ Outcome Interpret(Neo4jApi api, const net::HttpResponse& response) {
   if (body != nullptr) {
     if (const json::object* error = FirstError(*body)) {
       std::string code = StringField(*error, "code");
-      return {std::nullopt, fmt::format("{}: {}", code, StringField(*error, "message")),
-              code.starts_with("Neo.TransientError.") || response.status == 503};
+      bool retryable = code.starts_with("Neo.TransientError.") || response.status == 503;
+      return {std::nullopt, fmt::format("{}: {}", code, StringField(*error, "message")), code,
+              retryable};
     }
   }
   if (response.status == 503 || response.status < 200 || response.status >= 300 ||
       body == nullptr) {
     return {std::nullopt,
-            fmt::format("HTTP status {}: {}", response.status, Quote(response.body)),
+            fmt::format("HTTP status {}: {}", response.status, Quote(response.body)), "",
             response.status == 503};
   }
   std::optional<CypherResult> result =
       api == Neo4jApi::kQuery ? ParseQueryResult(*body) : ParseTransactionalResult(*body);
   if (!result) {
-    return {std::nullopt, fmt::format("unexpected response: {}", Quote(response.body)), false};
+    return {std::nullopt, fmt::format("unexpected response: {}", Quote(response.body)), "",
+            false};
   }
-  return {std::move(result), {}, false};
+  return {std::move(result), {}, {}, false};
 }
 
 }  // namespace
@@ -215,7 +219,7 @@ CypherResult Neo4jClient::Run(const CypherStatement& statement, std::string_view
     } catch (const net::HttpError& error) {
       // The connection is dropped with the handle, so the next attempt
       // connects afresh.
-      outcome = {std::nullopt, error.what(), true};
+      outcome = {std::nullopt, error.what(), "", true};
     }
     if (outcome.result) {
       return std::move(*outcome.result);
@@ -223,8 +227,9 @@ CypherResult Neo4jClient::Run(const CypherStatement& statement, std::string_view
     if (!outcome.retryable || attempt == max_attempts) {
       spdlog::error("neo4j {} failed at attempt {} of {}: {}", label, attempt, max_attempts,
                     outcome.failure);
-      throw StoreError(fmt::format("Neo4j {} failed after {} attempt(s): {}", label, attempt,
-                                   outcome.failure));
+      throw Neo4jError(fmt::format("Neo4j {} failed after {} attempt(s): {}", label, attempt,
+                                   outcome.failure),
+                       outcome.code);
     }
     auto delay = net::RetryDelay(options_.retry, attempt, response ? &*response : nullptr);
     spdlog::warn("neo4j {} attempt {} of {} failed: {}; retrying in {} ms", label, attempt,

@@ -13,6 +13,7 @@
 
 #include "net/http_client.h"
 #include "net/retry.h"
+#include "store/store_error.h"
 
 namespace talegraph::store {
 
@@ -45,6 +46,20 @@ struct CypherResult {
   std::vector<boost::json::array> rows;
 };
 
+// A statement that failed, with Neo4j's status code such as
+// "Neo.ClientError.Statement.SyntaxError", or an empty code when the server
+// sent none (a network error, an unexpected response).
+class Neo4jError : public StoreError {
+ public:
+  Neo4jError(const std::string& message, std::string code)
+      : StoreError(message), code_(std::move(code)) {}
+
+  const std::string& code() const { return code_; }
+
+ private:
+  std::string code_;
+};
+
 // Runs each statement in its own transaction, sent again with backoff while
 // it fails for a reason that may pass. Safe to call from any number of
 // threads: each call borrows a connection from a pool, so connections are
@@ -58,7 +73,7 @@ class Neo4jClient {
   Neo4jClient& operator=(const Neo4jClient&) = delete;
 
   // Runs `statement` and returns its result. `label` names the operation in
-  // log lines and errors. Throws StoreError with Neo4j's error code and
+  // log lines and errors. Throws Neo4jError with Neo4j's error code and
   // message when the statement fails, or when the server stays unreachable
   // or transiently failing after the last retry.
   CypherResult Run(const CypherStatement& statement, std::string_view label);

@@ -17,8 +17,8 @@ namespace json = boost::json;
 // Merges nodes, each list the sorted union of stored and new values. COLLECT
 // subqueries (Neo4j 5) sort and deduplicate without a plugin such as APOC.
 constexpr char kMergeNodes[] = R"(UNWIND $rows AS row
-MERGE (c:Concept {id: row.id})
-  ON CREATE SET c.user_id = row.user_id, c.name = row.name, c.kind = row.kind,
+MERGE (c:Concept {user_id: $user_id, id: row.id})
+  ON CREATE SET c.name = row.name, c.kind = row.kind,
     c.chunk_ids = [], c.recording_ids = [], c.degree = 0, c.is_chapter = false,
     c.chapters = []
 SET c.chunk_ids = COLLECT { UNWIND c.chunk_ids + row.chunk_ids AS x RETURN DISTINCT x ORDER BY x },
@@ -28,8 +28,7 @@ SET c.mentions = size(c.chunk_ids)
 RETURN count(c) AS merged)";
 
 constexpr char kMergeEdges[] = R"(UNWIND $rows AS row
-MATCH (s:Concept {id: row.source}), (t:Concept {id: row.target})
-WHERE s.user_id = $user_id AND t.user_id = $user_id
+MATCH (s:Concept {user_id: $user_id, id: row.source}), (t:Concept {user_id: $user_id, id: row.target})
 MERGE (s)-[r:RELATED_TO]->(t)
   ON CREATE SET r.chunk_ids = []
 SET r.chunk_ids = COLLECT { UNWIND r.chunk_ids + row.chunk_ids AS x RETURN DISTINCT x ORDER BY x }
@@ -59,8 +58,7 @@ RETURN 0 AS done)";
 
 // FOREACH over a list of one or no elements is Cypher's conditional update.
 constexpr char kSetChapters[] = R"(UNWIND $rows AS row
-MATCH (c:Concept {id: row.node_id})
-WHERE c.user_id = $user_id
+MATCH (c:Concept {user_id: $user_id, id: row.node_id})
 SET c.degree = row.degree, c.is_chapter = row.is_chapter, c.chapters = row.chapters
 FOREACH (_ IN CASE WHEN row.is_chapter THEN [1] ELSE [] END | SET c:Chapter)
 FOREACH (_ IN CASE WHEN row.is_chapter THEN [] ELSE [1] END | REMOVE c:Chapter)
@@ -81,8 +79,7 @@ RETURN s.id AS source, t.id AS target, r.weight AS weight, r.chunk_ids AS chunk_
 ORDER BY source, target)";
 
 std::string ReadNodeStatement() {
-  return fmt::format(R"(MATCH (c:Concept {{id: $node_id}})
-WHERE c.user_id = $user_id
+  return fmt::format(R"(MATCH (c:Concept {{user_id: $user_id, id: $node_id}})
 OPTIONAL MATCH (c)-[r:RELATED_TO]-(n:Concept)
 RETURN c {0} AS node, n {0} AS neighbour, r.weight AS weight, r.chunk_ids AS chunk_ids
 ORDER BY weight DESC, neighbour.id)",
@@ -180,13 +177,28 @@ Neo4jGraphStore::Neo4jGraphStore(Neo4jClientOptions options, size_t batch_size)
   CreateSchema();
 }
 
+// Node ids are unique within a user's graph only, so the constraint covers
+// the pair. Two stores starting at once may both find a rule missing, and
+// the later one's error says the rule exists, which is success here.
 void Neo4jGraphStore::CreateSchema() {
-  client_.Run({"CREATE CONSTRAINT concept_id_unique IF NOT EXISTS "
-               "FOR (c:Concept) REQUIRE c.id IS UNIQUE",
-               {}},
-              "creating the Concept.id constraint");
-  client_.Run({"CREATE INDEX concept_user_id IF NOT EXISTS FOR (c:Concept) ON (c.user_id)", {}},
-              "creating the Concept.user_id index");
+  const std::pair<const char*, const char*> kSchema[] = {
+      {"CREATE CONSTRAINT concept_user_id_id_unique IF NOT EXISTS "
+       "FOR (c:Concept) REQUIRE (c.user_id, c.id) IS UNIQUE",
+       "creation of the (Concept.user_id, Concept.id) uniqueness constraint"},
+      {"CREATE INDEX concept_user_id IF NOT EXISTS FOR (c:Concept) ON (c.user_id)",
+       "creation of the Concept.user_id index"},
+  };
+  for (const auto& [statement, label] : kSchema) {
+    try {
+      client_.Run({statement, {}}, label);
+    } catch (const Neo4jError& error) {
+      if (!error.code().starts_with("Neo.ClientError.Schema.") ||
+          !error.code().ends_with("AlreadyExists")) {
+        throw;
+      }
+      spdlog::info("neo4j {}: another client created it first ({})", label, error.code());
+    }
+  }
 }
 
 void Neo4jGraphStore::Merge(const GraphContribution& contribution) {
@@ -196,12 +208,14 @@ void Neo4jGraphStore::Merge(const GraphContribution& contribution) {
     json::array rows;
     for (size_t i = begin; i < end; ++i) {
       rows.push_back(json::object{{"id", nodes[i].id},
-                                  {"user_id", contribution.user_id},
                                   {"name", nodes[i].name},
                                   {"kind", nodes[i].kind},
                                   {"chunk_ids", StringList(nodes[i].chunk_ids)}});
     }
-    client_.Run({kMergeNodes, {{"rows", std::move(rows)}, {"recording_id", contribution.recording_id}}},
+    client_.Run({kMergeNodes,
+                 {{"rows", std::move(rows)},
+                  {"user_id", contribution.user_id},
+                  {"recording_id", contribution.recording_id}}},
                 "merge of concept nodes");
   });
 

@@ -18,8 +18,8 @@ namespace talegraph::store {
 
 class Neo4jGraphStore : public GraphStore {
  public:
-  // Connects and creates the uniqueness constraint on Concept.id and the
-  // index on Concept.user_id when they are missing. Writes send at most
+  // Connects and creates the uniqueness constraint on (Concept.user_id,
+  // Concept.id) and the index on Concept.user_id when they are missing. Writes send at most
   // `batch_size` rows a transaction. Throws StoreError when Neo4j is
   // unreachable or rejects the schema statements.
   Neo4jGraphStore(Neo4jClientOptions options, size_t batch_size);

@@ -77,8 +77,33 @@ def write_config(folder: Path, port: int) -> Path:
         "[storage]\n"
         f'sqlite_path = "{folder / "talegraph.db"}"\n'
         f"audio_part_bytes = {AUDIO_PART_BYTES}\n"
+        + graph_settings()
     )
     return config
+
+
+def graph_settings() -> str:
+    """Return the [storage] graph key and its table for TALEGRAPH_E2E_GRAPH, empty for SQLite.
+
+    With TALEGRAPH_E2E_GRAPH=neo4j the session server keeps its graph in the
+    Neo4j server at TALEGRAPH_NEO4J_URI.
+    """
+    if os.environ.get("TALEGRAPH_E2E_GRAPH") != "neo4j":
+        return ""
+    from neo4j_helpers import USER, shared_uri
+
+    return f'graph = "neo4j"\n[neo4j]\nuri = "{shared_uri()}"\nuser = "{USER}"\n'
+
+
+def write_secrets(folder: Path) -> Path:
+    """Return the secrets file of the session server, which exists only for Neo4j."""
+    secrets = folder / "none.toml"
+    if os.environ.get("TALEGRAPH_E2E_GRAPH") == "neo4j":
+        from neo4j_helpers import PASSWORD
+
+        secrets = folder / "secrets.toml"
+        secrets.write_text(f'[neo4j]\npassword = "{PASSWORD}"\n')
+    return secrets
 
 
 def log_tail(log_path: Path, lines: int = 40) -> str:
@@ -148,8 +173,9 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     folder = tmp_path_factory.mktemp("talegraph")
     port = find_free_port()
     config = write_config(folder, port)
-    # The secrets file does not exist on purpose: the server must start without one.
-    secrets = folder / "none.toml"
+    # Without Neo4j the secrets file does not exist on purpose: the server
+    # must start without one.
+    secrets = write_secrets(folder)
     log_path = folder / "talegraph.log"
 
     # PORT would override server.port from the config.

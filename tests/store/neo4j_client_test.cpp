@@ -27,8 +27,8 @@ struct ScriptedResponse {
   std::string body;
 };
 
-// An HTTP server on a free 127.0.0.1 port that answers the n-th request
-// with the n-th scripted response (the last one repeats) and closes each
+// An HTTP server on a free 127.0.0.1 port that sends the n-th scripted
+// response to the n-th request (the last one repeats) and closes each
 // connection after its response.
 class ScriptedServer {
  public:

@@ -252,7 +252,10 @@ TEST_P(Neo4jGraphStoreTest, SchemaExistsAfterStart) {
       "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties, type "
       "WHERE $user_id IS NOT NULL AND 'Concept' IN labelsOrTypes RETURN properties, type");
   ASSERT_EQ(constraints.rows.size(), 1u);
-  EXPECT_EQ(constraints.rows[0][0].as_array()[0].as_string(), "id");
+  const auto& properties = constraints.rows[0][0].as_array();
+  ASSERT_EQ(properties.size(), 2u);
+  EXPECT_EQ(properties[0].as_string(), "user_id");
+  EXPECT_EQ(properties[1].as_string(), "id");
   EXPECT_EQ(constraints.rows[0][1].as_string(), "UNIQUENESS");
   auto indexes = Cypher(
       "SHOW INDEXES YIELD labelsOrTypes, properties, type "
@@ -263,6 +266,21 @@ TEST_P(Neo4jGraphStoreTest, SchemaExistsAfterStart) {
   // Opening a second store finds both and creates nothing new.
   Neo4jGraphStore again(*options_, 10);
   again.Ping();
+}
+
+TEST_P(Neo4jGraphStoreTest, SameNodeIdInTwoUsers) {
+  store_->Merge(FirstRecording());
+  GraphContribution other = FirstRecording();
+  other.user_id = UniqueId("other-user");
+  other.nodes[0].name = "Paris";
+  store_->Merge(other);
+  EXPECT_EQ(store_->ReadGraph(user_).nodes[0].name, "Chicago");
+  Graph second = store_->ReadGraph(other.user_id);
+  store_->DeleteUser(other.user_id);
+  ASSERT_EQ(second.nodes.size(), 3u);
+  EXPECT_EQ(second.nodes[0].id, a_);
+  EXPECT_EQ(second.nodes[0].name, "Paris");
+  EXPECT_EQ(second.edges.size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Apis, Neo4jGraphStoreTest,
