@@ -3,7 +3,8 @@
 # embedded defaults (SQLite and PocketSphinx, no external services): starts
 # the server, creates a user, uploads a synthesized story in chunks,
 # completes the upload, reads the recording back, waits for processing and
-# prints the transcript. Data goes to a temporary folder.
+# prints the transcript and the user's chapters. Data goes to a temporary
+# folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,7 +75,7 @@ else
   exit 1
 fi
 
-echo "== processing: decode, transcribe, chunk"
+echo "== processing: decode, transcribe, chunk, extract, graph"
 job_status=queued
 last_line=""
 for _ in $(seq 1 1800); do
@@ -103,6 +104,9 @@ for chunk in json.load(sys.stdin)["chunks"]:
     start, end, text = chunk["start"], chunk["end"], chunk["text"]
     print(f"[{start:7.1f} - {end:7.1f}] {text}")
 '
+
+echo "== chapters"
+python3 scripts/print_chapters.py "${base}" "${user_id}"
 
 kill -TERM "${server_pid}"
 wait "${server_pid}" || true

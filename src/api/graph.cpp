@@ -8,7 +8,6 @@
 #include "api/resources.h"
 #include "api/routes.h"
 #include "http/errors.h"
-#include "util/ids.h"
 #include "util/printable.h"
 
 namespace talegraph::api {
@@ -63,10 +62,8 @@ http::Response ReadNode(ApiContext& context, http::Request& request) {
   const std::string& user_id = request.PathParam("user_id");
   const std::string& node_id = request.PathParam("node_id");
   LoadOrThrow(context.documents, "users", "user", user_id);
-  std::optional<store::NodeWithNeighbours> found;
-  if (util::IsValidId(node_id)) {
-    found = context.graph.store().ReadNode(user_id, node_id);
-  }
+  // The router has already rejected a node id outside [A-Za-z0-9_-] with 400.
+  auto found = context.graph.store().ReadNode(user_id, node_id);
   if (!found) {
     throw http::NotFound(
         fmt::format("node \"{}\" not found in the graph of user \"{}\"; node ids are in GET "

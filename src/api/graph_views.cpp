@@ -20,7 +20,7 @@ boost::json::array StringArray(const std::vector<std::string>& values) {
   return array;
 }
 
-// Where a chunk sits in the user's stories.
+// A chunk's position in the user's stories.
 struct ChunkPlace {
   const store::Document* chunk = nullptr;
   std::string recording_created_at;
@@ -162,10 +162,9 @@ boost::json::array ChapterViews(const store::Graph& graph,
         chapter.earliest_marker = marker;
       }
     }
-    std::sort(chapter.places.begin(), chapter.places.end(),
-              [](const ChunkPlace* a, const ChunkPlace* b) {
-                return a->StoryOrder() < b->StoryOrder();
-              });
+    std::sort(
+        chapter.places.begin(), chapter.places.end(),
+        [](const ChunkPlace* a, const ChunkPlace* b) { return a->StoryOrder() < b->StoryOrder(); });
     ordered.push_back(std::move(chapter));
   }
   std::sort(ordered.begin(), ordered.end(), ChapterBefore);

@@ -45,7 +45,14 @@ http::Response Ready(ApiContext& context) {
     throw http::HttpError(status::service_unavailable, "store_unavailable",
                           std::string("the document store does not answer: ") + error.what());
   }
-  return http::JsonResponse(status::ok, {{"status", "ready"}, {"documents", "ok"}});
+  try {
+    context.graph.store().Ping();
+  } catch (const store::StoreError& error) {
+    throw http::HttpError(status::service_unavailable, "store_unavailable",
+                          std::string("the graph store does not answer: ") + error.what());
+  }
+  return http::JsonResponse(status::ok,
+                            {{"status", "ready"}, {"documents", "ok"}, {"graph", "ok"}});
 }
 
 http::Response Text(std::string_view body, std::string content_type) {

@@ -11,6 +11,7 @@
 #include "app/logging.h"
 #include "app/stores.h"
 #include "asr/engine.h"
+#include "graph/graph_updater.h"
 #include "http/server.h"
 #include "jobs/job_records.h"
 #include "jobs/job_runner.h"
@@ -23,12 +24,15 @@ int Serve(const config::Config& config) {
   spdlog::info("talegraph {} starting", TALEGRAPH_VERSION);
 
   std::unique_ptr<store::DocumentStore> documents;
+  std::unique_ptr<store::GraphStore> graph_store;
   try {
     documents = OpenDocumentStore(config.storage);
+    graph_store = OpenGraphStore(config);
   } catch (const store::StoreError& error) {
-    spdlog::critical("cannot open the document store: {}", error.what());
+    spdlog::critical("cannot open the stores: {}", error.what());
     return 1;
   }
+  graph::GraphUpdater graph(*graph_store, config.chapters);
 
   std::unique_ptr<asr::Transcriber> transcriber;
   try {
@@ -44,7 +48,7 @@ int Serve(const config::Config& config) {
       });
 
   boost::asio::thread_pool workers(static_cast<size_t>(config.server.worker_threads));
-  api::ApiContext context{config, *documents};
+  api::ApiContext context{config, *documents, graph};
   context.job_runner = &job_runner;
   http::Router router = api::BuildRouter(context);
   int status = 0;

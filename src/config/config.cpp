@@ -105,6 +105,19 @@ void ReadNeo4j(TableReader& reader, Neo4jConfig& neo4j) {
   reader.ReadSeconds("timeout_seconds", neo4j.timeout, 1, kMaxTimeoutSeconds);
 }
 
+void ReadGraph(TableReader& reader, GraphConfig& graph) {
+  reader.ReadChoice("extractor", graph.extractor, {"keyphrase", "llm"});
+  reader.ReadNumber("max_concepts_per_chunk", graph.max_concepts_per_chunk, 1, 100);
+}
+
+void ReadLlm(TableReader& reader, LlmConfig& llm) {
+  reader.ReadString("base_url", llm.base_url);
+  reader.ReadString("model", llm.model);
+  reader.ReadNumber("max_retries", llm.max_retries, 0, 20);
+  reader.ReadNumber("invalid_reply_retries", llm.invalid_reply_retries, 0, 5);
+  reader.ReadSeconds("timeout_seconds", llm.timeout, 1, kMaxTimeoutSeconds);
+}
+
 // Calls `read` with a reader over the table `name` of `root`, when present.
 template <typename Section, typename ReadFunction>
 void ReadSection(const toml::table& root, std::string_view name, Section& section,
@@ -181,7 +194,10 @@ Secrets ParseSecrets(std::string_view toml_text, std::string_view origin) {
   ReadSection(
       root, "openai", secrets,
       [](TableReader& r, Secrets& s) { r.ReadString("api_key", s.openai_api_key); }, errors);
-  RejectUnknownSections(root, {"firestore", "neo4j", "openai"}, errors);
+  ReadSection(
+      root, "llm", secrets,
+      [](TableReader& r, Secrets& s) { r.ReadString("api_key", s.llm_api_key); }, errors);
+  RejectUnknownSections(root, {"firestore", "neo4j", "openai", "llm"}, errors);
   ThrowIfAny(errors, origin);
   return secrets;
 }
@@ -212,11 +228,14 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "pocketsphinx", config.pocketsphinx, ReadPocketsphinx, errors);
   ReadSection(root, "openai", config.openai, ReadOpenAi, errors);
   ReadSection(root, "transcript", config.transcript, ReadTranscript, errors);
+  ReadSection(root, "graph", config.graph, ReadGraph, errors);
+  ReadSection(root, "llm", config.llm, ReadLlm, errors);
   ReadSection(root, "chapters", config.chapters, ReadChapters, errors);
   ReadSection(root, "neo4j", config.neo4j, ReadNeo4j, errors);
   RejectUnknownSections(root,
                         {"server", "cors", "log", "storage", "uploads", "jobs", "asr",
-                         "pocketsphinx", "openai", "transcript", "chapters", "neo4j"},
+                         "pocketsphinx", "openai", "transcript", "graph", "llm", "chapters",
+                         "neo4j"},
                         errors);
   ThrowIfAny(errors, origin);
   return config;

@@ -95,6 +95,26 @@ struct TranscriptConfig {
   bool detect_temporal_markers = false;
 };
 
+struct GraphConfig {
+  // Concept extraction engine: "keyphrase" (embedded) or "llm".
+  std::string extractor = "keyphrase";
+  // Concepts kept from one transcript chunk, the heaviest first.
+  int max_concepts_per_chunk = 8;
+};
+
+struct LlmConfig {
+  // Base URL of an OpenAI-compatible API, up to and including /v1.
+  std::string base_url = "https://api.openai.com/v1";
+  std::string model = "gpt-4o-mini";
+  // Retries of a request that fails with 429, a 5xx status or a network
+  // error.
+  int max_retries = 4;
+  // Requests again for a chunk whose reply is not valid JSON under the
+  // schema, before the chunk falls back to the keyphrase engine.
+  int invalid_reply_retries = 1;
+  std::chrono::seconds timeout{60};
+};
+
 struct ChaptersConfig {
   // Minimum number of edges a node needs to be a chapter.
   int min_degree = 3;
@@ -125,6 +145,7 @@ struct Secrets {
   std::string firestore_credentials_file;
   std::string neo4j_password;
   std::string openai_api_key;
+  std::string llm_api_key;
 };
 
 struct Config {
@@ -138,6 +159,8 @@ struct Config {
   PocketsphinxConfig pocketsphinx;
   OpenAiAsrConfig openai;
   TranscriptConfig transcript;
+  GraphConfig graph;
+  LlmConfig llm;
   ChaptersConfig chapters;
   Neo4jConfig neo4j;
   Secrets secrets;

@@ -64,6 +64,13 @@ std::string DescribeConfig(const Config& config) {
       {"transcript",
        toml::table{{"target_chunk_seconds", config.transcript.target_chunk_seconds},
                    {"detect_temporal_markers", config.transcript.detect_temporal_markers}}},
+      {"graph", toml::table{{"extractor", config.graph.extractor},
+                            {"max_concepts_per_chunk", config.graph.max_concepts_per_chunk}}},
+      {"llm", toml::table{{"base_url", config.llm.base_url},
+                          {"model", config.llm.model},
+                          {"max_retries", config.llm.max_retries},
+                          {"invalid_reply_retries", config.llm.invalid_reply_retries},
+                          {"timeout_seconds", config.llm.timeout.count()}}},
       {"chapters", toml::table{{"min_degree", config.chapters.min_degree},
                                {"max_chapters", config.chapters.max_chapters}}},
       {"neo4j", toml::table{{"uri", config.neo4j.uri},
@@ -81,7 +88,8 @@ std::string DescribeConfig(const Config& config) {
   out << root << "\n\n# secrets\n"
       << "# firestore.credentials_file " << Mask(config.secrets.firestore_credentials_file) << "\n"
       << "# neo4j.password " << Mask(config.secrets.neo4j_password) << "\n"
-      << "# openai.api_key " << Mask(config.secrets.openai_api_key) << "\n";
+      << "# openai.api_key " << Mask(config.secrets.openai_api_key) << "\n"
+      << "# llm.api_key " << Mask(config.secrets.llm_api_key) << "\n";
   return out.str();
 }
 

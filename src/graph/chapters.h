@@ -12,9 +12,10 @@ namespace talegraph::graph {
 // Computes the chapter step for every node of `graph`:
 // - a node's degree is its number of edges;
 // - a node is a chapter when its degree is at least `config.min_degree` and
-//   it is among the `config.max_chapters` first nodes ranked by degree
-//   (highest first), then mentions (highest first), then id (ascending),
-//   so ties are broken the same way on every run;
+//   it is among the first `config.max_chapters` nodes of the ranking;
+// - the ranking orders by degree (highest first), then by number of chunk
+//   ids (highest first), then by id (ascending), so ties are broken the
+//   same way on every run;
 // - a chapter's `chapters` lists itself only, and every other node's lists
 //   the chapters it has an edge to, sorted by id.
 // Returns one assignment a node, in the order of `graph.nodes`. Edges whose

@@ -39,10 +39,9 @@ std::string ConceptNodeId(std::string_view user_id, std::string_view key) {
   return "c" + sha.FinishHex().substr(0, kIdHexDigits);
 }
 
-store::GraphContribution BuildContribution(std::string_view user_id,
-                                           std::string_view recording_id,
+store::GraphContribution BuildContribution(std::string_view user_id, std::string_view recording_id,
                                            const std::vector<ExtractedChunk>& chunks) {
-  // Keyed by node id, so that the output is ordered and has one entry an id.
+  // Keyed by node id, so that the output is ordered and has one entry per id.
   std::map<std::string, store::ConceptNode> nodes;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> edges;
 

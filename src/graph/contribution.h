@@ -23,13 +23,12 @@ struct ExtractedChunk {
 // document id and a plain Neo4j string property.
 std::string ConceptNodeId(std::string_view user_id, std::string_view key);
 
-// Builds the contribution of `chunks`, in transcript order: one node a
+// Builds the contribution of `chunks`, in transcript order: one node per
 // distinct key (name and kind as first seen) with the chunks that mention
 // it, and one edge for every pair of distinct concepts in a chunk. A
 // relation of the extractor joins two of the chunk's concepts, so it is
 // among those pairs. Concepts with an empty key are skipped.
-store::GraphContribution BuildContribution(std::string_view user_id,
-                                           std::string_view recording_id,
+store::GraphContribution BuildContribution(std::string_view user_id, std::string_view recording_id,
                                            const std::vector<ExtractedChunk>& chunks);
 
 }  // namespace talegraph::graph

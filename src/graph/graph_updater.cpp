@@ -47,7 +47,7 @@ bool GraphUpdater::ReplaceRecording(const store::GraphContribution& contribution
   RemoveRecordingLocked(contribution.user_id, contribution.recording_id);
   store_.Merge(contribution);
   RecomputeChaptersLocked(contribution.user_id);
-  spdlog::info("graph of user {} took {} nodes and {} edges of recording {} in {:.1f} ms",
+  spdlog::info("graph of user {} merged {} nodes and {} edges of recording {} in {:.1f} ms",
                contribution.user_id, contribution.nodes.size(), contribution.edges.size(),
                contribution.recording_id, MillisecondsSince(start));
   return true;
@@ -66,8 +66,7 @@ void GraphUpdater::DeleteUser(std::string_view user_id) {
   spdlog::info("graph of user {} deleted", user_id);
 }
 
-void GraphUpdater::RemoveRecordingLocked(std::string_view user_id,
-                                         std::string_view recording_id) {
+void GraphUpdater::RemoveRecordingLocked(std::string_view user_id, std::string_view recording_id) {
   auto chunk_ids = RecordingChunkIds(store_.ReadGraph(user_id), recording_id);
   if (!chunk_ids.empty()) {
     store_.RemoveChunks(user_id, recording_id, chunk_ids);

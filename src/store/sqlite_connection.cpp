@@ -92,8 +92,7 @@ std::string SqliteConnection::DescribeFailure(std::string_view operation) const 
   return message;
 }
 
-SqliteRun::SqliteRun(SqliteConnection& connection, std::string_view sql,
-                     std::string_view operation)
+SqliteRun::SqliteRun(SqliteConnection& connection, std::string_view sql, std::string_view operation)
     : connection_(connection), statement_(connection.Statement(sql)), operation_(operation) {}
 
 SqliteRun::~SqliteRun() {
@@ -147,9 +146,7 @@ void SqliteRun::Fail() const { throw StoreError(connection_.DescribeFailure(oper
 
 SqliteTransaction::SqliteTransaction(SqliteConnection& connection, std::string_view operation,
                                      Mode mode)
-    : connection_(connection),
-      operation_(operation),
-      rollback_(connection.Statement("ROLLBACK")) {
+    : connection_(connection), operation_(operation), rollback_(connection.Statement("ROLLBACK")) {
   SqliteRun(connection_, mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN", operation_).Execute();
 }
 

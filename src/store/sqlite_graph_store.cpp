@@ -163,7 +163,7 @@ ConceptNode NodeFromRow(const SqliteRun& row, std::string_view user_id) {
   return node;
 }
 
-// Appends column `column` of each row to a vector.
+// Returns column `column` of every remaining row.
 std::vector<std::string> ReadColumn(SqliteRun& rows, int column = 0) {
   std::vector<std::string> values;
   while (rows.Step()) {
@@ -239,7 +239,7 @@ SqliteGraphStore::SqliteGraphStore(const std::string& file_path)
 
 void SqliteGraphStore::Merge(const GraphContribution& contribution) {
   std::lock_guard lock(mutex_);
-  // Nodes first, so that no committed batch holds an edge without its ends.
+  // Nodes first, so that no committed batch contains an edge without its ends.
   MergeNodes(contribution);
   MergeEdges(contribution);
 }
@@ -333,7 +333,7 @@ void SqliteGraphStore::SetChapters(std::string_view user_id,
 
 Graph SqliteGraphStore::ReadGraph(std::string_view user_id) {
   std::lock_guard lock(mutex_);
-  // One read transaction, so that every query sees the same snapshot.
+  // One read transaction, so that every query reads the same snapshot.
   SqliteTransaction snapshot(connection_, "ReadGraph", Mode::kRead);
   Graph graph;
   {
@@ -359,8 +359,8 @@ Graph SqliteGraphStore::ReadGraph(std::string_view user_id) {
     SqliteRun rows(connection_, kSelectEdgesSql, "ReadGraph");
     rows.Bind(1, user_id);
     while (rows.Step()) {
-      graph.edges.push_back({std::string(user_id), std::string(rows.Text(0)),
-                             std::string(rows.Text(1)), 0, {}});
+      graph.edges.push_back(
+          {std::string(user_id), std::string(rows.Text(0)), std::string(rows.Text(1)), 0, {}});
     }
   }
   {

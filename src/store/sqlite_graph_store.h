@@ -10,9 +10,9 @@
 namespace talegraph::store {
 
 // GraphStore kept in SQLite tables beside the documents: graph_nodes and
-// graph_edges, with one row a chunk id in graph_node_chunks and
-// graph_edge_chunks, one row a recording in graph_node_recordings and one
-// row a chapter in graph_node_chapters. Every table's key starts with the
+// graph_edges, with one row per chunk id in graph_node_chunks and
+// graph_edge_chunks, one row per recording in graph_node_recordings and one
+// row per chapter in graph_node_chapters. Every table's key starts with the
 // user id, and the chunk tables have an index on (user_id, chunk_id), so
 // removing a recording touches only its rows. Mentions and weights are
 // counted from the chunk rows when read.

@@ -22,7 +22,7 @@ from talegraph_client import MAX_CHUNK_BYTES, Client, sha256_hex, split_bytes
 
 FINISHED_STATUSES = ("succeeded", "failed")
 JOB_STATUSES = ("queued", "running", "succeeded", "failed")
-STAGES = ("decode", "transcribe", "chunk")
+STAGES = ("decode", "transcribe", "chunk", "extract", "graph")
 
 # Seconds between two polls of GET /v1/jobs/{job_id}.
 POLL_INTERVAL_SECONDS = 0.2

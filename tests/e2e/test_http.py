@@ -27,6 +27,7 @@ def test_ready(server):
     assert status == 200, body
     assert body["status"] == "ready"
     assert body["documents"] == "ok"
+    assert body["graph"] == "ok"
 
 
 @pytest.mark.parametrize(

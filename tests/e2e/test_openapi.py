@@ -32,6 +32,9 @@ API_ROUTES = {
     ("/v1/recordings/{recording_id}/transcript", "get"),
     ("/v1/transcript-chunks/{chunk_id}", "patch"),
     ("/v1/jobs/{job_id}", "get"),
+    ("/v1/users/{user_id}/graph", "get"),
+    ("/v1/users/{user_id}/chapters", "get"),
+    ("/v1/users/{user_id}/nodes/{node_id}", "get"),
 }
 
 SOURCE_DOCUMENT = Path(__file__).resolve().parents[2] / "src" / "http" / "openapi.json"
@@ -60,6 +63,7 @@ def concrete_path(template):
         .replace("{recording_id}", "r1")
         .replace("{job_id}", "j1")
         .replace("{chunk_id}", "c1")
+        .replace("{node_id}", "n1")
         .replace("{n}", "0")
     )
 

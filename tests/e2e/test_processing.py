@@ -172,7 +172,7 @@ def test_story_job_succeeds(server, processed_story):
     assert job["user_id"] == processed_story.user_id, context
     assert job["error"] is None, context
     assert job["progress"] == 1, context
-    assert job["stage"] == "chunk", context
+    assert job["stage"] == "graph", context
     assert job["attempts"] == 1, context
     for field in ("created_at", "started_at", "finished_at", "updated_at"):
         assert TIMESTAMP.match(job[field] or ""), f"{field} is not an RFC 3339 time; {context}"

@@ -403,7 +403,7 @@ TEST_P(GraphStoreContract, UsersAreIsolated) {
   other.edges.resize(1);  // chicago-martha only
   store().Merge(other);
   store().SetChapters("u2", {{"martha", 1, true, {"martha"}}});
-  store().RemoveChunks("u2", "r1", {"r1_0"});
+  store().RemoveChunks("u2", "r1", {"r1_0", "r1_1"});
 
   Graph first = store().ReadGraph("u1");
   EXPECT_EQ(NodeIds(first), (Strings{"chicago", "horse", "martha"}));

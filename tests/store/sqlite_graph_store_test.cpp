@@ -50,7 +50,8 @@ std::string NewDatabasePath() {
 INSTANTIATE_TEST_SUITE_P(
     Sqlite, GraphStoreContract,
     ::testing::Values(
-        GraphStoreFactory{"InMemory", [] { return std::make_unique<SqliteGraphStore>(":memory:"); }},
+        GraphStoreFactory{"InMemory",
+                          [] { return std::make_unique<SqliteGraphStore>(":memory:"); }},
         GraphStoreFactory{"File",
                           [] { return std::make_unique<SqliteGraphStore>(NewDatabasePath()); }}),
     GraphStoreFactoryName);

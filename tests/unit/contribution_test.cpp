@@ -64,10 +64,10 @@ TEST(BuildContribution, SharedKeyIsOneNode) {
 }
 
 TEST(BuildContribution, EveryPairInChunkIsAnEdge) {
-  auto contribution = BuildContribution(
-      "u1", "r1",
-      {Chunk("r1_0", {Named("a", "A"), Named("b", "B"), Named("c", "C")}),
-       Chunk("r1_1", {Named("a", "A"), Named("b", "B")})});
+  auto contribution =
+      BuildContribution("u1", "r1",
+                        {Chunk("r1_0", {Named("a", "A"), Named("b", "B"), Named("c", "C")}),
+                         Chunk("r1_1", {Named("a", "A"), Named("b", "B")})});
 
   ASSERT_EQ(contribution.edges.size(), 3u);
   for (const auto& edge : contribution.edges) {

@@ -164,8 +164,8 @@ TEST(RecordingChunkIds, MatchesTranscriptChunkIdsOfRecordingOnly) {
   graph.nodes.push_back(node);
   graph.nodes.push_back(node);
 
-  EXPECT_EQ(RecordingChunkIds(graph, "rec"),
-            (Strings{pipeline::TranscriptChunkId("rec", 0), pipeline::TranscriptChunkId("rec", 12)}));
+  EXPECT_EQ(RecordingChunkIds(graph, "rec"), (Strings{pipeline::TranscriptChunkId("rec", 0),
+                                                      pipeline::TranscriptChunkId("rec", 12)}));
 }
 
 }  // namespace
