@@ -4,9 +4,9 @@
 //
 // Usage: neo4j_graph_bench [CONCEPTS [RUNS [BATCH_SIZE]]]
 // Each run merges one recording of CONCEPTS concepts (defaults 1000, 3 runs,
-// batch size 500) into a new user's graph, then recomputes chapters: the
-// whole graph is read, degrees counted, and every node's chapter fields are
-// written.
+// batch size 500) into a new user's graph, then recomputes chapters as the
+// graph updater does: reads the whole graph, computes the chapters with the
+// default [chapters] settings and writes the nodes whose fields changed.
 
 #include <fmt/format.h>
 
@@ -18,18 +18,17 @@
 #include <string>
 #include <vector>
 
+#include "graph/chapters.h"
 #include "store/neo4j_graph_store.h"
 
 namespace {
 
-using talegraph::store::ChapterAssignment;
 using talegraph::store::ConceptEdge;
 using talegraph::store::ConceptNode;
 using talegraph::store::Graph;
 using talegraph::store::GraphContribution;
 
 constexpr int kConceptsPerChunk = 10;
-constexpr size_t kMaxChapters = 12;
 
 // A recording whose chunks each mention kConceptsPerChunk concepts, every
 // pair of them an edge, about what the extract stage yields for a chunk.
@@ -78,41 +77,6 @@ GraphContribution MakeContribution(const std::string& user, int concepts) {
   return contribution;
 }
 
-// The chapters of a graph: the kMaxChapters nodes of highest degree, and
-// for every node the chapters it is one of or connected to.
-std::vector<ChapterAssignment> ComputeChapters(const Graph& graph) {
-  std::map<std::string, std::vector<std::string>> neighbours;
-  for (const auto& edge : graph.edges) {
-    neighbours[edge.source].push_back(edge.target);
-    neighbours[edge.target].push_back(edge.source);
-  }
-  std::vector<std::pair<int64_t, std::string>> by_degree;
-  for (const auto& node : graph.nodes) {
-    by_degree.emplace_back(-static_cast<int64_t>(neighbours[node.id].size()), node.id);
-  }
-  std::sort(by_degree.begin(), by_degree.end());
-  std::vector<std::string> chapters;
-  for (size_t i = 0; i < std::min(kMaxChapters, by_degree.size()); ++i) {
-    chapters.push_back(by_degree[i].second);
-  }
-  std::vector<ChapterAssignment> assignments;
-  for (const auto& node : graph.nodes) {
-    const auto& around = neighbours[node.id];
-    ChapterAssignment assignment{node.id, static_cast<int64_t>(around.size()), false, {}};
-    for (const auto& chapter : chapters) {
-      if (chapter == node.id) {
-        assignment.is_chapter = true;
-        assignment.chapters.push_back(chapter);
-      } else if (std::find(around.begin(), around.end(), chapter) != around.end()) {
-        assignment.chapters.push_back(chapter);
-      }
-    }
-    std::sort(assignment.chapters.begin(), assignment.chapters.end());
-    assignments.push_back(std::move(assignment));
-  }
-  return assignments;
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -126,8 +90,9 @@ int ArgOr(int argc, char** argv, int index, int fallback) {
 int main(int argc, char** argv) {
   const char* uri = std::getenv("TALEGRAPH_NEO4J_URI");
   if (uri == nullptr || *uri == '\0') {
-    fmt::print(stderr, "neo4j_graph_bench: set TALEGRAPH_NEO4J_URI, such as the URI that "
-                       "scripts/start-neo4j.sh prints\n");
+    fmt::print(stderr,
+               "neo4j_graph_bench: set TALEGRAPH_NEO4J_URI, such as the URI that "
+               "scripts/start-neo4j.sh prints\n");
     return 2;
   }
   int concepts = ArgOr(argc, argv, 1, 1000);
@@ -143,6 +108,7 @@ int main(int argc, char** argv) {
   options.password = password != nullptr ? password : "talegraph-test";
   talegraph::store::Neo4jGraphStore store(options, static_cast<size_t>(batch_size));
 
+  const talegraph::config::ChaptersConfig chapters_config;
   fmt::print("run,concepts,edges,merge_s,remerge_s,chapters_s\n");
   for (int run = 0; run < runs; ++run) {
     std::string user = fmt::format("bench-{}-{}", std::random_device{}(), run);
@@ -154,7 +120,9 @@ int main(int argc, char** argv) {
     store.Merge(contribution);
     double remerge_s = SecondsSince(start);
     start = std::chrono::steady_clock::now();
-    store.SetChapters(user, ComputeChapters(store.ReadGraph(user)));
+    Graph graph = store.ReadGraph(user);
+    auto assignments = talegraph::graph::ComputeChapters(graph, chapters_config);
+    store.SetChapters(user, talegraph::graph::ChangedAssignments(graph, assignments));
     double chapters_s = SecondsSince(start);
     fmt::print("{},{},{},{:.3f},{:.3f},{:.3f}\n", run, contribution.nodes.size(),
                contribution.edges.size(), merge_s, remerge_s, chapters_s);

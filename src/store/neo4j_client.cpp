@@ -136,15 +136,13 @@ Outcome Interpret(Neo4jApi api, const net::HttpResponse& response) {
   }
   if (response.status == 503 || response.status < 200 || response.status >= 300 ||
       body == nullptr) {
-    return {std::nullopt,
-            fmt::format("HTTP status {}: {}", response.status, Quote(response.body)), "",
-            response.status == 503};
+    return {std::nullopt, fmt::format("HTTP status {}: {}", response.status, Quote(response.body)),
+            "", response.status == 503};
   }
   std::optional<CypherResult> result =
       api == Neo4jApi::kQuery ? ParseQueryResult(*body) : ParseTransactionalResult(*body);
   if (!result) {
-    return {std::nullopt, fmt::format("unexpected response: {}", Quote(response.body)), "",
-            false};
+    return {std::nullopt, fmt::format("unexpected response: {}", Quote(response.body)), "", false};
   }
   return {std::move(result), {}, {}, false};
 }
@@ -227,9 +225,9 @@ CypherResult Neo4jClient::Run(const CypherStatement& statement, std::string_view
     if (!outcome.retryable || attempt == max_attempts) {
       spdlog::error("neo4j {} failed at attempt {} of {}: {}", label, attempt, max_attempts,
                     outcome.failure);
-      throw Neo4jError(fmt::format("Neo4j {} failed after {} attempt(s): {}", label, attempt,
-                                   outcome.failure),
-                       outcome.code);
+      throw Neo4jError(
+          fmt::format("Neo4j {} failed after {} attempt(s): {}", label, attempt, outcome.failure),
+          outcome.code);
     }
     auto delay = net::RetryDelay(options_.retry, attempt, response ? &*response : nullptr);
     spdlog::warn("neo4j {} attempt {} of {} failed: {}; retrying in {} ms", label, attempt,

@@ -69,9 +69,8 @@ constexpr char kNodeProjection[] =
     ".is_chapter, .chapters}";
 
 std::string ReadNodesStatement() {
-  return fmt::format(
-      "MATCH (c:Concept {{user_id: $user_id}}) RETURN c {} AS node ORDER BY c.id",
-      kNodeProjection);
+  return fmt::format("MATCH (c:Concept {{user_id: $user_id}}) RETURN c {} AS node ORDER BY c.id",
+                     kNodeProjection);
 }
 
 constexpr char kReadEdges[] = R"(MATCH (s:Concept {user_id: $user_id})-[r:RELATED_TO]->(t:Concept)
@@ -227,14 +226,14 @@ void Neo4jGraphStore::Merge(const GraphContribution& contribution) {
       rows.push_back(json::object{
           {"source", low}, {"target", high}, {"chunk_ids", StringList(edges[i].chunk_ids)}});
     }
-    CypherResult result = client_.Run(
-        {kMergeEdges, {{"rows", std::move(rows)}, {"user_id", contribution.user_id}}},
-        "merge of concept edges");
+    CypherResult result =
+        client_.Run({kMergeEdges, {{"rows", std::move(rows)}, {"user_id", contribution.user_id}}},
+                    "merge of concept edges");
     size_t merged = result.rows.empty() ? 0 : ToStrings(Cell(result.rows[0], 0)).size();
     if (merged != end - begin) {
-      throw std::invalid_argument(fmt::format(
-          "graph merge for user {}: {} of {} edges name a node that is not stored",
-          contribution.user_id, end - begin - merged, end - begin));
+      throw std::invalid_argument(
+          fmt::format("graph merge for user {}: {} of {} edges name a node that is not stored",
+                      contribution.user_id, end - begin - merged, end - begin));
     }
   });
   spdlog::debug("neo4j merged {} nodes and {} edges of recording {} for user {} in {:.1f} ms",
@@ -268,8 +267,8 @@ void Neo4jGraphStore::SetChapters(std::string_view user_id,
 
 Graph Neo4jGraphStore::ReadGraph(std::string_view user_id) {
   Graph graph;
-  CypherResult nodes = client_.Run({ReadNodesStatement(), {{"user_id", user_id}}},
-                                   "read of a user's concept nodes");
+  CypherResult nodes =
+      client_.Run({ReadNodesStatement(), {{"user_id", user_id}}}, "read of a user's concept nodes");
   for (const json::array& row : nodes.rows) {
     if (const json::value* cell = Cell(row, 0)) {
       graph.nodes.push_back(ToNode(*cell));

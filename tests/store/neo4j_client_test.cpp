@@ -186,14 +186,15 @@ TEST(Neo4jClient, TransientErrorFailsAfterLastRetry) {
 
 TEST(Neo4jClient, ClientErrorIsNotRetried) {
   ScriptedServer server({{400, R"({"errors":[{"code":"Neo.ClientError.Statement.SyntaxError",)"
-                                R"("message":"Invalid input 'RETRUN'"}]})"}});
+                               R"("message":"Invalid input 'RETRUN'"}]})"}});
   Neo4jClient client(ScriptedOptions(server, Neo4jApi::kQuery));
   try {
     client.Run({"RETRUN 1", {}}, "test");
     FAIL() << "expected StoreError";
   } catch (const StoreError& error) {
-    EXPECT_NE(std::string(error.what()).find("Neo.ClientError.Statement.SyntaxError: Invalid input"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(error.what()).find("Neo.ClientError.Statement.SyntaxError: Invalid input"),
+        std::string::npos)
         << error.what();
   }
   EXPECT_EQ(server.requests(), 1);
@@ -242,10 +243,9 @@ TEST(Neo4jClient, ParametersRoundTripOnRealServer) {
     Neo4jClient client(*options);
     // A value that would break the statement if it were pasted into the text.
     std::string tricky = "it's \"quoted\" }) DETACH DELETE n //";
-    CypherResult result =
-        client.Run({"RETURN $text AS text, $list AS list",
-                    {{"text", tricky}, {"list", boost::json::array{"a", "b"}}}},
-                   "round trip");
+    CypherResult result = client.Run({"RETURN $text AS text, $list AS list",
+                                      {{"text", tricky}, {"list", boost::json::array{"a", "b"}}}},
+                                     "round trip");
     ASSERT_EQ(result.rows.size(), 1u);
     EXPECT_EQ(result.rows[0][0].as_string(), tricky);
     EXPECT_EQ(result.rows[0][1].as_array().size(), 2u);

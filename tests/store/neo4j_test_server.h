@@ -50,14 +50,14 @@ inline std::string UniqueId(const std::string& prefix) {
 
 // Skips the test when no Neo4j server is configured, or fails it when
 // TALEGRAPH_REQUIRE_SERVICES=1. Use in SetUp or at the start of a test.
-#define TALEGRAPH_REQUIRE_NEO4J(options)                                                   \
-  do {                                                                                     \
-    if (!(options)) {                                                                      \
-      if (::talegraph::store::testing::ServicesRequired()) {                               \
+#define TALEGRAPH_REQUIRE_NEO4J(options)                                                    \
+  do {                                                                                      \
+    if (!(options)) {                                                                       \
+      if (::talegraph::store::testing::ServicesRequired()) {                                \
         FAIL() << "TALEGRAPH_NEO4J_URI is not set but TALEGRAPH_REQUIRE_SERVICES=1; start " \
-                  "Neo4j with scripts/start-neo4j.sh and export its URI";                  \
-      }                                                                                    \
-      GTEST_SKIP() << "TALEGRAPH_NEO4J_URI is not set; start Neo4j with "                  \
-                      "scripts/start-neo4j.sh and export its URI to run this test";        \
-    }                                                                                      \
+                  "Neo4j with scripts/start-neo4j.sh and export its URI";                   \
+      }                                                                                     \
+      GTEST_SKIP() << "TALEGRAPH_NEO4J_URI is not set; start Neo4j with "                   \
+                      "scripts/start-neo4j.sh and export its URI to run this test";         \
+    }                                                                                       \
   } while (false)

@@ -53,8 +53,9 @@ TEST(Neo4jConfig, DefaultsToSqliteAndQueryApi) {
 }
 
 TEST(Neo4jConfig, RejectsInvalidValues) {
-  EXPECT_NE(ErrorOf("[storage]\ngraph = \"janus\"\n").find("storage.graph: \"janus\" is not accepted"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("[storage]\ngraph = \"janus\"\n").find("storage.graph: \"janus\" is not accepted"),
+      std::string::npos);
   EXPECT_NE(ErrorOf("[neo4j]\napi = \"bolt\"\n").find("neo4j.api: \"bolt\" is not accepted"),
             std::string::npos);
   EXPECT_NE(ErrorOf("[neo4j]\nbatch_size = 0\n").find("neo4j.batch_size: 0 is out of range"),
