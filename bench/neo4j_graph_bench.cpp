@@ -4,9 +4,10 @@
 //
 // Usage: neo4j_graph_bench [CONCEPTS [RUNS [BATCH_SIZE]]]
 // Each run merges one recording of CONCEPTS concepts (defaults 1000, 3 runs,
-// batch size 500) into a new user's graph, then recomputes chapters as the
-// graph updater does: reads the whole graph, computes the chapters with the
-// default [chapters] settings and writes the nodes whose fields changed.
+// batch size 500) into a new user's graph and merges it again. Then it
+// recomputes chapters as the graph updater does. It reads the whole graph,
+// computes the chapters with the default [chapters] settings and writes
+// the nodes whose fields changed.
 
 #include <fmt/format.h>
 
