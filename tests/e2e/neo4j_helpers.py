@@ -46,6 +46,20 @@ def shared_uri() -> str:
     return uri.rstrip("/")
 
 
+def use_neo4j(settings: dict, folder: Path, uri: str) -> None:
+    """Point `settings` at the Neo4j server `uri` and write its password to folder/secrets.toml."""
+    settings.setdefault("storage", {})["graph"] = "neo4j"
+    # Two quick retries, so that an outage fails a job within seconds.
+    settings["neo4j"] = {
+        "uri": uri,
+        "user": USER,
+        "max_retries": 2,
+        "retry_base_delay_ms": 100,
+        "timeout_seconds": 20,
+    }
+    (folder / "secrets.toml").write_text(f'[neo4j]\npassword = "{PASSWORD}"\n')
+
+
 def run_cypher(uri: str, statement: str, **parameters) -> list[list]:
     """Run `statement` through the Query API and return its rows."""
     token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from neo4j_helpers import PASSWORD, USER, Neo4jServer, run_cypher, shared_uri
+from neo4j_helpers import Neo4jServer, run_cypher, shared_uri, use_neo4j
 from process_helpers import ServerProcess, base_settings, find_free_port
 from processing_helpers import (
     get_job,
@@ -40,16 +40,7 @@ STRING_LIST_TYPES = {"LIST<STRING NOT NULL> NOT NULL", "LIST<NOTHING> NOT NULL"}
 def start_server(binary: Path, folder: Path, neo4j_uri: str) -> tuple[ServerProcess, Client]:
     port = find_free_port()
     settings = base_settings(folder, port)
-    settings["storage"]["graph"] = "neo4j"
-    # Two quick retries, so that an outage fails the job within seconds.
-    settings["neo4j"] = {
-        "uri": neo4j_uri,
-        "user": USER,
-        "max_retries": 2,
-        "retry_base_delay_ms": 100,
-        "timeout_seconds": 20,
-    }
-    (folder / "no-secrets.toml").write_text(f'[neo4j]\npassword = "{PASSWORD}"\n')
+    use_neo4j(settings, folder, neo4j_uri)
     process = ServerProcess(binary, folder, settings)
     try:
         process.wait_until_healthy()
