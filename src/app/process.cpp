@@ -10,10 +10,13 @@
 #include <fstream>
 
 #include "api/audio_parts.h"
+#include "api/graph_views.h"
 #include "api/recording_records.h"
 #include "app/logging.h"
 #include "app/stores.h"
 #include "asr/engine.h"
+#include "graph/extractor_factory.h"
+#include "graph/graph_updater.h"
 #include "jobs/job_records.h"
 #include "pipeline/pipeline.h"
 #include "util/ids.h"
@@ -93,9 +96,22 @@ std::string FormatTime(double seconds) {
   return fmt::format("{:02d}:{:04.1f}", minutes, seconds - minutes * 60);
 }
 
-void PrintTranscript(store::DocumentStore& documents, const std::string& recording_id, bool json) {
+// Returns the user's chapters as GET /v1/users/{user_id}/chapters does.
+boost::json::array ReadChapters(store::DocumentStore& documents, store::GraphStore& graph,
+                                const std::string& user_id) {
+  boost::json::value user(user_id);
+  return api::ChapterViews(graph.ReadGraph(user_id),
+                           documents.Query("transcript_chunks", "user_id", user),
+                           documents.Query("recordings", "user_id", user));
+}
+
+// Prints the transcript chunks with their times, then the user's chapters;
+// with `json`, one JSON object {"recording_id", "chunks", "chapters"}.
+void PrintResult(store::DocumentStore& documents, store::GraphStore& graph,
+                 const std::string& user_id, const std::string& recording_id, bool json) {
   auto chunks =
       documents.Query("transcript_chunks", "recording_id", boost::json::value(recording_id));
+  auto chapters = ReadChapters(documents, graph, user_id);
   if (json) {
     boost::json::array items;
     for (const auto& chunk : chunks) {
@@ -103,7 +119,9 @@ void PrintTranscript(store::DocumentStore& documents, const std::string& recordi
       item["id"] = chunk.Id();
       items.push_back(std::move(item));
     }
-    boost::json::object out{{"recording_id", recording_id}, {"chunks", std::move(items)}};
+    boost::json::object out{{"recording_id", recording_id},
+                            {"chunks", std::move(items)},
+                            {"chapters", std::move(chapters)}};
     std::puts(boost::json::serialize(out).c_str());
     return;
   }
@@ -113,6 +131,19 @@ void PrintTranscript(store::DocumentStore& documents, const std::string& recordi
                 FormatTime(fields.at("end").to_number<double>()).c_str(),
                 std::string(fields.at("text").as_string()).c_str());
   }
+  std::printf("\nchapters of user %s:\n", user_id.c_str());
+  if (chapters.empty()) {
+    std::puts("(none: no node has chapters.min_degree edges)");
+  }
+  int number = 0;
+  for (const auto& value : chapters) {
+    const auto& chapter = value.as_object();
+    std::printf("%2d. %s (%s, %lld edges, %zu passages)\n", ++number,
+                std::string(chapter.at("title").as_string()).c_str(),
+                std::string(chapter.at("kind").as_string()).c_str(),
+                static_cast<long long>(chapter.at("degree").to_number<int64_t>()),
+                chapter.at("passages").as_array().size());
+  }
 }
 
 }  // namespace
@@ -121,12 +152,15 @@ int Process(const config::Config& config, const ProcessOptions& options) {
   ConfigureLogging(config.log);
   try {
     auto documents = OpenDocumentStore(config.storage);
+    auto graph_store = OpenGraphStore(config.storage);
+    graph::GraphUpdater graph(*graph_store, config.chapters);
     auto transcriber = asr::MakeTranscriber(config);
+    auto extractor = graph::MakeConceptExtractor(config);
     std::string user_id = ResolveUser(*documents, options.user_id);
     std::string recording_id;
     std::string job_id = StoreRecording(config, *documents, options, user_id, recording_id);
 
-    pipeline::Pipeline pipeline(config, *documents, *transcriber);
+    pipeline::Pipeline pipeline(config, *documents, *transcriber, *extractor, graph);
     std::atomic<bool> stopping = false;
     pipeline.Run(job_id, stopping);
 
@@ -137,7 +171,7 @@ int Process(const config::Config& config, const ProcessOptions& options) {
                    message.c_str());
       return 1;
     }
-    PrintTranscript(*documents, recording_id, options.json);
+    PrintResult(*documents, *graph_store, user_id, recording_id, options.json);
     return 0;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "talegraph: %s\n", error.what());

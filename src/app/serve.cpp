@@ -11,6 +11,7 @@
 #include "app/logging.h"
 #include "app/stores.h"
 #include "asr/engine.h"
+#include "graph/extractor_factory.h"
 #include "graph/graph_updater.h"
 #include "http/server.h"
 #include "jobs/job_records.h"
@@ -41,7 +42,14 @@ int Serve(const config::Config& config) {
     spdlog::critical("cannot set up speech recognition: {}", error.what());
     return 1;
   }
-  pipeline::Pipeline pipeline(config, *documents, *transcriber);
+  std::unique_ptr<graph::ConceptExtractor> extractor;
+  try {
+    extractor = graph::MakeConceptExtractor(config);
+  } catch (const std::invalid_argument& error) {
+    spdlog::critical("cannot set up concept extraction: {}", error.what());
+    return 1;
+  }
+  pipeline::Pipeline pipeline(config, *documents, *transcriber, *extractor, graph);
   jobs::JobRunner job_runner(
       config.jobs, [&pipeline](const std::string& job_id, const std::atomic<bool>& stopping) {
         return pipeline.Run(job_id, stopping);

@@ -5,6 +5,7 @@
 
 #include "audio/byte_source.h"
 #include "audio/decoder.h"
+#include "pipeline/graph_stages.h"
 #include "pipeline/job_progress.h"
 #include "pipeline/transcript_writer.h"
 #include "transcript/chunker.h"
@@ -65,8 +66,13 @@ std::string TranscriptChunkId(std::string_view recording_id, size_t index) {
 }
 
 Pipeline::Pipeline(const config::Config& config, store::DocumentStore& documents,
-                   asr::Transcriber& transcriber)
-    : config_(config), documents_(documents), transcriber_(transcriber) {}
+                   asr::Transcriber& transcriber, graph::ConceptExtractor& extractor,
+                   graph::GraphUpdater& graph)
+    : config_(config),
+      documents_(documents),
+      transcriber_(transcriber),
+      extractor_(extractor),
+      graph_(graph) {}
 
 jobs::JobOutcome Pipeline::Run(const std::string& job_id, const std::atomic<bool>& stopping) {
   JobProgress job(documents_, job_id);
@@ -139,18 +145,37 @@ jobs::JobOutcome Pipeline::Run(const std::string& job_id, const std::atomic<bool
   }
 
   try {
-    job.EnterStage("chunk", 0.95, 1.0);
-    auto start = std::chrono::steady_clock::now();
-    auto chunks = transcript::GroupIntoChunks(transcription.segments,
-                                              config_.transcript.target_chunk_seconds);
-    TranscriptWriter writer(documents_, config_.transcript);
-    size_t written = writer.Write(*current, chunks);
-    job.RecordStageSeconds("chunk", SecondsSince(start));
-    job.Succeed(written);
+    RunTextStages(job, *current, transcription.segments);
   } catch (const std::exception& error) {
-    job.Fail("chunk", error.what());
+    job.Fail(job.stage(), error.what());
   }
   return jobs::JobOutcome::kFinished;
+}
+
+void Pipeline::RunTextStages(JobProgress& job, const store::Document& recording,
+                             const std::vector<asr::Segment>& segments) {
+  job.EnterStage("chunk", 0.95, 0.96);
+  auto start = std::chrono::steady_clock::now();
+  auto chunks = transcript::GroupIntoChunks(segments, config_.transcript.target_chunk_seconds);
+  TranscriptWriter writer(documents_, config_.transcript);
+  size_t written = writer.Write(recording, chunks);
+  job.RecordStageSeconds("chunk", SecondsSince(start));
+
+  job.EnterStage("extract", 0.96, 0.99);
+  start = std::chrono::steady_clock::now();
+  auto max_concepts = static_cast<size_t>(config_.graph.max_concepts_per_chunk);
+  auto extracted = ExtractConcepts(documents_, extractor_, recording, max_concepts, job);
+  job.RecordStageSeconds("extract", SecondsSince(start));
+
+  job.EnterStage("graph", 0.99, 1.0);
+  start = std::chrono::steady_clock::now();
+  if (!MergeIntoGraph(documents_, graph_, recording, extracted)) {
+    job.Fail("graph",
+             fmt::format("recording \"{}\" was deleted during processing", recording.Id()));
+    return;
+  }
+  job.RecordStageSeconds("graph", SecondsSince(start));
+  job.Succeed(written);
 }
 
 }  // namespace talegraph::pipeline
