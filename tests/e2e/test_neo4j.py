@@ -139,7 +139,9 @@ def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
             require_graph_stage(job)
         assert job["status"] == "failed", f"job did not fail without Neo4j: {job}"
         assert job["stage"] == "graph", f"job failed at another stage: {job}"
-        assert "Neo4j" in job["error"], f"the error does not name Neo4j: {job['error']}"
+        message = job["error"]["message"]
+        assert job["error"]["stage"] == "graph", f"the error names another stage: {job['error']}"
+        assert "Neo4j" in message and "failed after 3 attempt(s)" in message, message
         transcript = get_transcript(client, result["recording_id"])
         assert transcript["chunks"], "the transcript was not kept"
 
