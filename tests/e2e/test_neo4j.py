@@ -141,7 +141,8 @@ def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
         assert job["stage"] == "graph", f"job failed at another stage: {job}"
         message = job["error"]["message"]
         assert job["error"]["stage"] == "graph", f"the error names another stage: {job['error']}"
-        assert "Neo4j" in message and "failed after 3 attempt(s)" in message, message
+        assert "Neo4j" in message, message
+        assert "failed after 3 attempt(s)" in message, message
         transcript = get_transcript(client, result["recording_id"])
         assert transcript["chunks"], "the transcript was not kept"
 
