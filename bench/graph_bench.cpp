@@ -106,7 +106,7 @@ void BenchChapters() {
 }
 
 // Returns the extracted concepts of a recording with `concept_count`
-// concepts, 8 a chunk, drawn from a vocabulary twice that size.
+// concepts, 8 per chunk, drawn from a vocabulary twice that size.
 std::vector<talegraph::graph::ExtractedChunk> GenerateChunks(size_t concept_count, uint32_t seed) {
   constexpr size_t kConceptsPerChunk = 8;
   SkewedPicker picker(concept_count * 2, seed);

@@ -36,7 +36,10 @@ std::string ConceptNodeId(std::string_view user_id, std::string_view key) {
   // A separator that neither part contains keeps ("ab", "c") and ("a", "bc") apart.
   sha.Update(std::string_view("\0", 1));
   sha.Update(key);
-  return "c" + sha.FinishHex().substr(0, kIdHexDigits);
+  std::string hex = sha.FinishHex();
+  std::string id = "c";
+  id.append(hex, 0, kIdHexDigits);
+  return id;
 }
 
 store::GraphContribution BuildContribution(std::string_view user_id, std::string_view recording_id,

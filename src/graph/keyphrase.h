@@ -28,6 +28,9 @@ inline constexpr size_t kMinPhraseOccurrences = 2;
 // for kinds person, place and time, else 1. Ties are broken by key, so the
 // output depends only on the input. Relations are left empty: the graph
 // joins concepts that occur in the same chunk.
+//
+// NOTE: a name with and without its title ("Aunt Martha", "Martha") gets
+// two keys, so the graph keeps two nodes for one person.
 class KeyphraseExtractor final : public ConceptExtractor {
  public:
   ChunkConcepts Extract(const std::string& chunk_id, const std::string& text,

@@ -58,9 +58,7 @@ class ChunkRequest {
  public:
   ChunkRequest(const Settings& settings, const std::string& chunk_id, const std::string& text,
                size_t max_concepts)
-      : settings_(settings),
-        chunk_id_(chunk_id),
-        body_(BuildChatRequest(settings.model, text, max_concepts)) {
+      : settings_(settings), chunk_id_(chunk_id), text_(text), max_concepts_(max_concepts) {
     request_.method = "POST";
     request_.url = settings.url;
     request_.timeout = settings.timeout;
@@ -68,13 +66,17 @@ class ChunkRequest {
     if (!settings.api_key.empty()) {
       request_.headers.emplace_back("Authorization", "Bearer " + settings.api_key);
     }
-    request_.body = body_;
   }
 
   // Returns the reply, or nullopt with failure() set.
   std::optional<ReplyConcepts> Run() {
     const int replies = settings_.invalid_reply_retries + 1;
+    std::string problem;
     for (int reply = 1; reply <= replies; ++reply) {
+      // A retry tells the model what was wrong, because the same request
+      // at temperature 0 would likely get the same reply.
+      body_ = BuildChatRequest(settings_.model, text_, max_concepts_, problem);
+      request_.body = body_;
       std::optional<std::string> body = Send(reply);
       if (!body) {
         return std::nullopt;
@@ -82,7 +84,8 @@ class ChunkRequest {
       try {
         return ParseChatReply(*body);
       } catch (const InvalidReplyError& error) {
-        failure_ = fmt::format("reply {} of {} is invalid: {}", reply, replies, error.what());
+        problem = error.what();
+        failure_ = fmt::format("reply {} of {} is invalid: {}", reply, replies, problem);
         spdlog::warn("llm chunk_id={}: {}", chunk_id_, Redact(failure_, settings_.api_key));
       }
     }
@@ -116,6 +119,8 @@ class ChunkRequest {
 
   const Settings& settings_;
   const std::string& chunk_id_;
+  const std::string& text_;
+  size_t max_concepts_;
   std::string body_;
   net::HttpRequest request_;
   net::HttpClient client_;

@@ -166,13 +166,21 @@ void ReadRelations(const json::array& relations, ReplyConcepts& reply) {
 
 }  // namespace
 
-std::string BuildChatRequest(std::string_view model, std::string_view text, size_t max_concepts) {
+std::string BuildChatRequest(std::string_view model, std::string_view text, size_t max_concepts,
+                             std::string_view previous_problem) {
+  json::array messages{json::object{{"role", "system"}, {"content", Instructions(max_concepts)}},
+                       json::object{{"role", "user"}, {"content", text}}};
+  if (!previous_problem.empty()) {
+    std::string correction = fmt::format(
+        "Your previous reply to this passage was invalid: {}. Reply again with only JSON under "
+        "the schema.",
+        previous_problem);
+    messages.push_back(json::object{{"role", "user"}, {"content", correction}});
+  }
   json::object body{
       {"model", model},
       {"temperature", 0},
-      {"messages",
-       json::array{json::object{{"role", "system"}, {"content", Instructions(max_concepts)}},
-                   json::object{{"role", "user"}, {"content", text}}}},
+      {"messages", std::move(messages)},
       {"response_format",
        {{"type", "json_schema"},
         {"json_schema",

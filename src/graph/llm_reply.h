@@ -23,8 +23,11 @@ class InvalidReplyError : public std::runtime_error {
 // message with the instructions, the chunk text as the user message, and
 // response_format {"type": "json_schema"} with a strict schema of
 // {"entities": [{"name", "kind"}], "relations": [{"source", "target",
-// "label"}]}, where kind is person, place, time or topic.
-std::string BuildChatRequest(std::string_view model, std::string_view text, size_t max_concepts);
+// "label"}]}, where kind is person, place, time or topic. A non-empty
+// `previous_problem`, the reason an earlier reply was invalid, is added
+// as a second user message that requests a corrected reply.
+std::string BuildChatRequest(std::string_view model, std::string_view text, size_t max_concepts,
+                             std::string_view previous_problem = {});
 
 // Entities and relations of a valid reply. Concepts carry their key, name
 // and kind, each key once, in reply order; weights are left at 0.

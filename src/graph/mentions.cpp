@@ -139,7 +139,10 @@ class SpanFinder {
   }
 
   std::string_view CapitalizedNameKind(size_t begin, size_t end) const {
-    if (IsFirstName(tokens_[begin].folded)) {
+    if (end - begin == 1 && IsCalendarWord(tokens_[begin].folded)) {
+      return kTime;
+    }
+    if (IsFirstName(tokens_[begin].folded) || IsKinshipWord(tokens_[end - 1].folded)) {
       return kPerson;
     }
     if (IsPlaceName(tokens_[begin].folded) || IsPlaceNoun(tokens_[end - 1].folded) ||
@@ -175,6 +178,9 @@ std::string_view PhraseKind(const std::vector<Token>& tokens, size_t begin, size
   const Token& last = tokens[end - 1];
   bool after_the = begin > 0 && tokens[begin - 1].folded == "the" && !tokens[begin].break_before;
   if (end - begin == 1 && after_the && IsDecadeWord(last.folded)) {
+    return kTime;
+  }
+  if (end - begin == 1 && IsCalendarWord(last.folded)) {
     return kTime;
   }
   if (IsPlaceNoun(last.folded)) {

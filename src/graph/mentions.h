@@ -15,7 +15,7 @@ inline constexpr std::string_view kPlace = "place";
 inline constexpr std::string_view kTime = "time";
 inline constexpr std::string_view kTopic = "topic";
 
-// Longest name or phrase in words, a title such as "Aunt" included.
+// Maximum words in a name or phrase, a title such as "Aunt" included.
 inline constexpr size_t kMaxPhraseWords = 3;
 
 enum class SpanType {
@@ -36,7 +36,7 @@ struct Span {
   bool title_case = false;
 };
 
-// Finds the spans of `tokens`, in order and without overlap. `cased` says
+// Finds the spans of `tokens`, in order and without overlap. `cased` is
 // whether capitals mark names in this text (see HasCasing).
 //
 // Names are found by these rules, in order:
@@ -44,20 +44,25 @@ struct Span {
 //   capitalized word follows) with the name after it: in cased text up to
 //   two capitalized words, else one known first name or, after "mr",
 //   "mrs", "ms", "dr" or "mister", any content word;
+// - a known place of two words ("new york"), both capitalized in cased
+//   text;
 // - in cased text, a run of up to three capitalized content words. One
 //   at the start of a sentence counts only when it is a known first name or
 //   place, is followed by another capitalized word, or appears capitalized
 //   inside a sentence elsewhere in the chunk;
 // - in text without casing, a known first name or place name.
-// A name is a person after a title or when it starts with a first name, a
-// place when it is a known place, follows "in", "to", "from", "at" or
-// "near" (a "the" between them allowed) or ends with a place noun such as
-// "avenue", and a topic otherwise.
+// A name of one calendar word ("March", "Christmas") is a time. Other
+// names are a person after a title, when they start with a first name or
+// end with a family word ("Father"). They are a place when they are a
+// known place, follow "in", "to", "from", "at" or "near" (a "the" between
+// them allowed) or end with a place noun such as "avenue", and a topic
+// otherwise.
 std::vector<Span> FindSpans(const std::vector<Token>& tokens, bool cased);
 
-// Returns the kind of the phrase of run tokens [begin, end): time for a
-// decade word after "the" ("the sixties"), place when the last word is a
-// place noun ("steel mill"), person when it is a family word ("father"),
+// Returns the kind of the phrase of run tokens [begin, end). It is a time
+// for a decade word after "the" ("the sixties") or a single month, day,
+// season or holiday ("winter"). It is a place when the last word is a place
+// noun ("steel mill"), a person when it is a family word ("father"), and a
 // topic otherwise.
 std::string_view PhraseKind(const std::vector<Token>& tokens, size_t begin, size_t end);
 

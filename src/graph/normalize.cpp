@@ -150,7 +150,7 @@ class Scanner {
 // Removes a possessive "'s" ("martha's"). A plural possessive ("smiths'")
 // already lost its apostrophe in the scanner.
 void RemovePossessive(std::string& word) {
-  if (word.size() > 2 && word.ends_with("'s")) {
+  if (word.size() > 2 && (word.ends_with("'s") || word.ends_with("'S"))) {
     word.resize(word.size() - 2);
   }
 }
@@ -351,10 +351,12 @@ std::string StemWord(std::string_view folded) {
 }
 
 std::vector<Token> Tokenize(std::string_view text) {
+  // Text in a single case (all lower or all upper) is treated as lower case.
+  const bool cased = HasCasing(text);
   std::vector<Token> tokens;
   for (RawWord& word : Scanner(text).Scan()) {
     Token token;
-    token.surface = std::move(word.text);
+    token.surface = cased ? std::move(word.text) : FoldCase(word.text);
     RemovePossessive(token.surface);
     token.folded = FoldCase(token.surface);
     token.capitalized = token.surface[0] >= 'A' && token.surface[0] <= 'Z';

@@ -21,8 +21,9 @@ enum class TokenRole {
 };
 
 struct Token {
-  // Word as written, with a possessive "'s" or "'" removed. A spoken year
-  // keeps its words ("nineteen fifty two").
+  // Word as written, with a possessive "'s" or "'" removed, and in lower
+  // case when the text has no casing (see HasCasing). A spoken year keeps
+  // its words ("nineteen fifty two").
   std::string surface;
   // Case-folded surface; for a spoken year, its digits ("1952").
   std::string folded;

@@ -185,6 +185,15 @@ bool IsDecadeWord(std::string_view word) {
   return words.contains(word);
 }
 
+bool IsCalendarWord(std::string_view word) {
+  static const WordSet words = {
+      "january",   "february",  "march",    "april",        "june",     "july",    "august",
+      "september", "october",   "november", "december",     "monday",   "tuesday", "wednesday",
+      "thursday",  "friday",    "saturday", "sunday",       "spring",   "summer",  "autumn",
+      "winter",    "christmas", "easter",   "thanksgiving", "hanukkah", "passover"};
+  return words.contains(word);
+}
+
 bool IsAbbreviation(std::string_view word) {
   static const WordSet words = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "mt", "ft"};
   return words.contains(word);

@@ -6,8 +6,9 @@
 
 namespace talegraph::graph {
 
-// English function words, contractions, number words and common verbs of
-// storytelling ("said", "went") that never start or continue a phrase.
+// English function words, contractions, number words, common adjectives
+// and common verbs ("said", "went"), which never start or continue a
+// phrase.
 bool IsStopword(std::string_view word);
 
 // Sounds and single words of hesitation in speech ("um", "uh", "like").
@@ -46,6 +47,10 @@ bool IsPlacePreposition(std::string_view word);
 
 // Decade words such as "sixties", a time after "the".
 bool IsDecadeWord(std::string_view word);
+
+// Months, days of the week, seasons and holidays ("march", "christmas"),
+// which are times even when capitalized after "in" or "at".
+bool IsCalendarWord(std::string_view word);
 
 // Abbreviations whose period does not end a sentence ("mr", "dr", "st").
 bool IsAbbreviation(std::string_view word);

@@ -349,7 +349,7 @@ TEST_P(GraphStoreContract, ReadNodeOrdersNeighboursByWeight) {
   EXPECT_EQ(node->node.recording_ids, (Strings{"r1", "r2"}));
   EXPECT_EQ(node->node.mentions, 3);
   ASSERT_EQ(node->neighbours.size(), 3u);
-  // chicago has weight 2; farm and horse weight 1, ordered by id.
+  // chicago has weight 2, and farm and horse weight 1, ordered by id.
   EXPECT_EQ(node->neighbours[0].node.id, "chicago");
   EXPECT_EQ(node->neighbours[0].weight, 2);
   EXPECT_EQ(node->neighbours[0].chunk_ids, (Strings{"r1_0", "r2_0"}));

@@ -108,6 +108,15 @@ TEST(Keyphrase, CasedAndLowerCaseTextShareKeys) {
   }
 }
 
+TEST(Keyphrase, UpperCaseTextReadsAsLowerCase) {
+  ExpectConcepts("WE LIVED IN OHIO WITH UNCLE TOM AND MARTHA'S HORSES",
+                 {{"ohio", "Ohio", "place"},
+                  {"uncl tom", "Uncle Tom", "person"},
+                  {"martha", "Martha", "person"},
+                  {"hors", "horses", "topic"}});
+  EXPECT_EQ(FindKey(ExtractAll("WE LIVED IN OHIO"), "live"), nullptr);
+}
+
 TEST(Keyphrase, SentenceStartIsNoName) {
   ChunkConcepts result = ExtractAll("Horses were everywhere. We loved horses.");
   const Concept* horses = FindKey(result, "hors");
@@ -132,6 +141,15 @@ TEST(Keyphrase, TimeKinds) {
       "In 1952 we married. In the sixties we lived in a town, in the 1970s too.",
       {{"1952", "1952", "time"}, {"sixti", "sixties", "time"}, {"1970s", "1970s", "time"}});
   ExpectConcepts("i was born in nineteen fifty two", {{"1952", "nineteen fifty two", "time"}});
+}
+
+TEST(Keyphrase, CalendarWordsAreTimes) {
+  ExpectConcepts("In March we sailed to Ireland. At Christmas my Father sang.",
+                 {{"march", "March", "time"},
+                  {"ireland", "Ireland", "place"},
+                  {"christma", "Christmas", "time"},
+                  {"father", "Father", "person"}});
+  ExpectConcepts("that winter we stayed home", {{"winter", "winter", "time"}});
 }
 
 TEST(Keyphrase, FamilyWordsArePeople) {

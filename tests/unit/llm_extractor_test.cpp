@@ -195,7 +195,15 @@ TEST_F(LlmExtractorTest, InvalidRepliesFallBackToKeyphrase) {
 
 TEST_F(LlmExtractorTest, InvalidReplyIsRetried) {
   ChunkConcepts result = Extract(StubConfig("invalid-then-valid"));
-  EXPECT_EQ(stub_->Requests().size(), 2u);
+  json::array requests = stub_->Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].at("messages").as_array().size(), 2u);
+  // The retry adds a user message that names the problem.
+  const json::array& retry_messages = requests[1].at("messages").as_array();
+  ASSERT_EQ(retry_messages.size(), 3u);
+  EXPECT_EQ(retry_messages[2].at("role").as_string(), "user");
+  std::string correction(retry_messages[2].at("content").as_string());
+  EXPECT_NE(correction.find("the message content is not JSON"), std::string::npos) << correction;
   EXPECT_EQ(KeysOf(result), (std::vector<std::string>{"aunt martha", "chicago", "hors"}));
   EXPECT_EQ(result.relations.size(), 2u);
   EXPECT_NE(log_.text().find("reply 1 of 2 is invalid"), std::string::npos);
