@@ -47,7 +47,7 @@ def shared_uri() -> str:
 
 
 def use_neo4j(settings: dict, folder: Path, uri: str) -> None:
-    """Point `settings` at the Neo4j server `uri` and write its password to folder/secrets.toml."""
+    """Point `settings` at the Neo4j server `uri` and write its password to the secrets files."""
     settings.setdefault("storage", {})["graph"] = "neo4j"
     # Two quick retries, so that an outage fails a job within seconds.
     settings["neo4j"] = {
@@ -57,7 +57,12 @@ def use_neo4j(settings: dict, folder: Path, uri: str) -> None:
         "retry_base_delay_ms": 100,
         "timeout_seconds": 20,
     }
-    (folder / "secrets.toml").write_text(f'[neo4j]\npassword = "{PASSWORD}"\n')
+    # ServerProcess passes folder/secrets.toml, and a command run in `folder`
+    # without --secrets reads config/secrets.toml.
+    secrets = f'[neo4j]\npassword = "{PASSWORD}"\n'
+    (folder / "secrets.toml").write_text(secrets)
+    (folder / "config").mkdir(exist_ok=True)
+    (folder / "config" / "secrets.toml").write_text(secrets)
 
 
 def run_cypher(uri: str, statement: str, **parameters) -> list[list]:
