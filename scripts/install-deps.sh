@@ -41,6 +41,8 @@ packages=(
   libgtest-dev googletest ffmpeg flite curl python3 wrk
   # The virtual environment of scripts/setup-python-tools.sh.
   python3-venv
+  # The Neo4j test server (tests/neo4j, built with Maven, runs on Java 17).
+  openjdk-17-jdk-headless maven
 )
 
 # The Firestore emulator that the Firestore tests run against comes from

@@ -12,6 +12,22 @@ cd "$(dirname "$0")/.."
 # google-cloud-firestore for the cross-check of tests/e2e/run_firestore.sh.
 ./scripts/setup-python-tools.sh >/dev/null
 
+# Starts a real Neo4j (scripts/start-neo4j.sh) for the Neo4j store and
+# end-to-end tests when Java and Maven are installed and no server is named
+# by TALEGRAPH_NEO4J_URI, and stops it when this script exits.
+start_neo4j_for_tests() {
+  if [[ -n ${TALEGRAPH_NEO4J_URI:-} ]] || ! command -v java >/dev/null ||
+    ! command -v mvn >/dev/null; then
+    return
+  fi
+  local dir=build/neo4j-tests
+  trap 'kill "$(cat '"$dir"'/pid)" 2>/dev/null || true' EXIT
+  TALEGRAPH_NEO4J_URI=$(./scripts/start-neo4j.sh --dir "$dir")
+  export TALEGRAPH_NEO4J_URI
+  echo "test.sh: Neo4j for the tests at $TALEGRAPH_NEO4J_URI"
+}
+start_neo4j_for_tests
+
 # Leaks are reported at exit; a failed check stops the test with a trace.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/scripts/lsan-suppressions.txt:print_suppressions=0}

@@ -152,7 +152,7 @@ int Process(const config::Config& config, const ProcessOptions& options) {
   ConfigureLogging(config.log);
   try {
     auto documents = OpenDocumentStore(config);
-    auto graph_store = OpenGraphStore(config.storage);
+    auto graph_store = OpenGraphStore(config);
     graph::GraphUpdater graph(*graph_store, config.chapters);
     auto transcriber = asr::MakeTranscriber(config);
     auto extractor = graph::MakeConceptExtractor(config);

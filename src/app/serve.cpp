@@ -28,7 +28,7 @@ int Serve(const config::Config& config) {
   std::unique_ptr<store::GraphStore> graph_store;
   try {
     documents = OpenDocumentStore(config);
-    graph_store = OpenGraphStore(config.storage);
+    graph_store = OpenGraphStore(config);
   } catch (const store::StoreError& error) {
     spdlog::critical("cannot open the stores: {}", error.what());
     return 1;

@@ -13,7 +13,10 @@ namespace talegraph::app {
 // and the secrets for "firestore", and pings it. Throws store::StoreError.
 std::unique_ptr<store::DocumentStore> OpenDocumentStore(const config::Config& config);
 
-// Opens the graph store of [storage]. Throws store::StoreError.
-std::unique_ptr<store::GraphStore> OpenGraphStore(const config::StorageConfig& storage);
+// Opens the graph store that storage.graph names: the SQLite one in
+// storage.sqlite_path, or the Neo4j one of [neo4j] with the password of the
+// secrets, which creates its constraint and index when missing. Throws
+// store::StoreError.
+std::unique_ptr<store::GraphStore> OpenGraphStore(const config::Config& config);
 
 }  // namespace talegraph::app

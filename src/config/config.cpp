@@ -43,7 +43,7 @@ void ReadLog(TableReader& reader, LogConfig& log) {
 
 void ReadStorage(TableReader& reader, StorageConfig& storage) {
   reader.ReadChoice("documents", storage.documents, {"sqlite", "firestore"});
-  reader.ReadChoice("graph", storage.graph, {"sqlite"});
+  reader.ReadChoice("graph", storage.graph, {"sqlite", "neo4j"});
   reader.ReadString("sqlite_path", storage.sqlite_path);
   reader.ReadNumber("audio_part_bytes", storage.audio_part_bytes, 1024, 1000000);
 }
@@ -117,6 +117,22 @@ void ReadOpenAi(TableReader& reader, OpenAiAsrConfig& openai) {
 void ReadTranscript(TableReader& reader, TranscriptConfig& transcript) {
   reader.ReadDouble("target_chunk_seconds", transcript.target_chunk_seconds, 5, 600);
   reader.ReadBool("detect_temporal_markers", transcript.detect_temporal_markers);
+}
+
+void ReadNeo4j(TableReader& reader, Neo4jConfig& neo4j) {
+  reader.ReadString("uri", neo4j.uri);
+  reader.ReadString("database", neo4j.database);
+  reader.ReadString("user", neo4j.user);
+  reader.ReadChoice("api", neo4j.api, {"query", "tx"});
+  reader.ReadNumber("batch_size", neo4j.batch_size, 1, 100000);
+  reader.ReadNumber("max_retries", neo4j.max_retries, 0, 20);
+  int64_t base_delay = neo4j.retry_base_delay.count();
+  reader.ReadInteger("retry_base_delay_ms", base_delay, 1, 60000);
+  neo4j.retry_base_delay = std::chrono::milliseconds(base_delay);
+  int64_t max_delay = neo4j.retry_max_delay.count();
+  reader.ReadInteger("retry_max_delay_ms", max_delay, 1, 600000);
+  neo4j.retry_max_delay = std::chrono::milliseconds(max_delay);
+  reader.ReadSeconds("timeout_seconds", neo4j.timeout, 1, kMaxTimeoutSeconds);
 }
 
 void ReadGraph(TableReader& reader, GraphConfig& graph) {
@@ -247,9 +263,10 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "graph", config.graph, ReadGraph, errors);
   ReadSection(root, "llm", config.llm, ReadLlm, errors);
   ReadSection(root, "chapters", config.chapters, ReadChapters, errors);
+  ReadSection(root, "neo4j", config.neo4j, ReadNeo4j, errors);
   RejectUnknownSections(root,
                         {"server", "cors", "log", "storage", "firestore", "uploads", "jobs", "asr",
-                         "pocketsphinx", "openai", "transcript", "graph", "llm", "chapters"},
+                         "pocketsphinx", "openai", "transcript", "graph", "llm", "chapters", "neo4j"},
                         errors);
   ThrowIfAny(errors, origin);
   return config;

@@ -39,7 +39,8 @@ struct LogConfig {
 
 struct StorageConfig {
   std::string documents = "sqlite";
-  // Graph store backend. The SQLite graph store uses sqlite_path too.
+  // Graph store backend: "sqlite" or "neo4j". The SQLite graph store uses
+  // sqlite_path too.
   std::string graph = "sqlite";
   std::string sqlite_path = "data/talegraph.db";
   size_t audio_part_bytes = 524288;
@@ -144,6 +145,24 @@ struct ChaptersConfig {
   int max_chapters = 12;
 };
 
+struct Neo4jConfig {
+  // Base URL of the server's HTTP API, without a path.
+  std::string uri = "http://127.0.0.1:7474";
+  std::string database = "neo4j";
+  std::string user = "neo4j";
+  // "query" for the Query API (Neo4j 5.19 and later, Aura), "tx" for the
+  // older transactional HTTP endpoint.
+  std::string api = "query";
+  // Rows a write transaction sends at most.
+  int batch_size = 500;
+  // Retries after a transient error or a 503, network errors included.
+  int max_retries = 4;
+  std::chrono::milliseconds retry_base_delay{200};
+  std::chrono::milliseconds retry_max_delay{5000};
+  // Limit on one HTTP request, connecting included.
+  std::chrono::seconds timeout{30};
+};
+
 // Values from config/secrets.toml. Never log them.
 struct Secrets {
   std::string firestore_credentials_file;
@@ -167,6 +186,7 @@ struct Config {
   GraphConfig graph;
   LlmConfig llm;
   ChaptersConfig chapters;
+  Neo4jConfig neo4j;
   Secrets secrets;
 };
 

@@ -88,6 +88,15 @@ std::string DescribeConfig(const Config& config) {
                           {"timeout_seconds", config.llm.timeout.count()}}},
       {"chapters", toml::table{{"min_degree", config.chapters.min_degree},
                                {"max_chapters", config.chapters.max_chapters}}},
+      {"neo4j", toml::table{{"uri", config.neo4j.uri},
+                            {"database", config.neo4j.database},
+                            {"user", config.neo4j.user},
+                            {"api", config.neo4j.api},
+                            {"batch_size", config.neo4j.batch_size},
+                            {"max_retries", config.neo4j.max_retries},
+                            {"retry_base_delay_ms", config.neo4j.retry_base_delay.count()},
+                            {"retry_max_delay_ms", config.neo4j.retry_max_delay.count()},
+                            {"timeout_seconds", config.neo4j.timeout.count()}}},
   };
 
   std::ostringstream out;

@@ -84,6 +84,7 @@ def write_config(folder: Path, port: int) -> Path:
     config = folder / "talegraph.toml"
     tables = storage_settings(folder / "talegraph.db")
     tables["storage"]["audio_part_bytes"] = AUDIO_PART_BYTES
+    add_graph_settings(tables)
     text = (
         "[server]\n"
         f'host = "{HOST}"\n'
@@ -98,6 +99,30 @@ def write_config(folder: Path, port: int) -> Path:
             text += f'{key} = "{value}"\n' if isinstance(value, str) else f"{key} = {value}\n"
     config.write_text(text)
     return config
+
+
+def add_graph_settings(tables: dict[str, dict]) -> None:
+    """Point the session server's graph at Neo4j when TALEGRAPH_E2E_GRAPH=neo4j.
+
+    The server then keeps its graph in the Neo4j server at TALEGRAPH_NEO4J_URI.
+    """
+    if os.environ.get("TALEGRAPH_E2E_GRAPH") != "neo4j":
+        return
+    from neo4j_helpers import USER, shared_uri
+
+    tables["storage"]["graph"] = "neo4j"
+    tables["neo4j"] = {"uri": shared_uri(), "user": USER}
+
+
+def write_secrets(folder: Path) -> Path:
+    """Return the secrets file of the session server, which exists only for Neo4j."""
+    secrets = folder / "none.toml"
+    if os.environ.get("TALEGRAPH_E2E_GRAPH") == "neo4j":
+        from neo4j_helpers import PASSWORD
+
+        secrets = folder / "secrets.toml"
+        secrets.write_text(f'[neo4j]\npassword = "{PASSWORD}"\n')
+    return secrets
 
 
 def log_tail(log_path: Path, lines: int = 40) -> str:
@@ -167,8 +192,9 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     folder = tmp_path_factory.mktemp("talegraph")
     port = find_free_port()
     config = write_config(folder, port)
-    # The secrets file does not exist on purpose: the server must start without one.
-    secrets = folder / "none.toml"
+    # Without Neo4j the secrets file does not exist on purpose: the server
+    # must start without one.
+    secrets = write_secrets(folder)
     log_path = folder / "talegraph.log"
 
     # PORT would override server.port from the config.

@@ -54,8 +54,20 @@ def environment_without_port(**overrides: str) -> dict[str, str]:
 
 def base_settings(folder: Path, port: int) -> Settings:
     """Return settings for a loopback server whose SQLite file lies in `folder`, or whose
-    emulator project maps to that file (see document_store.py)."""
-    return {"server": {"host": HOST, "port": port}, **storage_settings(folder / "talegraph.db")}
+    emulator project maps to that file (see document_store.py).
+
+    With TALEGRAPH_E2E_GRAPH=neo4j the graph goes to the Neo4j server at
+    TALEGRAPH_NEO4J_URI, and `folder` gets a secrets.toml with its password.
+    """
+    settings: Settings = {
+        "server": {"host": HOST, "port": port},
+        **storage_settings(folder / "talegraph.db"),
+    }
+    if os.environ.get("TALEGRAPH_E2E_GRAPH") == "neo4j":
+        from neo4j_helpers import shared_uri, use_neo4j
+
+        use_neo4j(settings, folder, shared_uri())
+    return settings
 
 
 def toml_value(value: Any) -> str:
@@ -143,13 +155,17 @@ class ServerProcess:
         self.config_path = write_settings(folder / "talegraph.toml", settings)
         self.stderr_path = folder / "stderr.log"
         self.stdout_path = folder / "stdout.log"
+        # A test that needs secrets writes them to secrets.toml first.
+        secrets = folder / "secrets.toml"
+        if not secrets.exists():
+            secrets = folder / "no-secrets.toml"
         command = [
             str(binary),
             "serve",
             "--config",
             str(self.config_path),
             "--secrets",
-            str(folder / "no-secrets.toml"),
+            str(secrets),
         ]
         with open(self.stdout_path, "wb") as stdout, open(self.stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(
