@@ -37,8 +37,11 @@ packages=(
   libtomlplusplus-dev libsqlite3-dev libstemmer-dev
   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
   libpocketsphinx-dev pocketsphinx-en-us
-  # Tests, benchmarks and the demo.
-  libgtest-dev googletest ffmpeg flite curl python3 wrk
+  # Tests, benchmarks and the demo. python3-venv holds the virtual
+  # environment of scripts/install-test-tools.sh.
+  libgtest-dev googletest ffmpeg flite curl python3 python3-venv wrk
+  # Fuzzing: clang and its libFuzzer and sanitizer runtimes (scripts/fuzz.sh).
+  clang libclang-rt-dev
 )
 
 missing=()

@@ -1,9 +1,9 @@
 """SIGKILL at random points of uploads and jobs loses nothing and duplicates nothing.
 
 Every round starts a server on the same SQLite file, resumes the uploads
-that the previous round left unfinished, starts new ones and kills the
-server with SIGKILL: in even rounds at a random moment of the uploads, in
-odd rounds while a job runs. A last server then finishes everything, and
+that the previous round left unfinished and starts new ones. Then it kills
+the server with SIGKILL, at a random moment of the uploads in even rounds
+and while a job runs in odd rounds. A last server then finishes everything, and
 the test checks that every completed upload downloads with its SHA-256,
 every interrupted job ran again and succeeded, transcript chunk indexes
 are 0..n-1 exactly once, and no recording exists twice.
@@ -111,11 +111,11 @@ def rounds(binary: Path, tmp_path: Path):
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[bytes, float]]:
     folder = tmp_path_factory.mktemp("crash-audio")
-    made = []
+    synthesized = []
     for number, sentence in enumerate(SENTENCES):
         path = synthesize_speech(sentence, folder / f"clip{number}.wav")
-        made.append((path.read_bytes(), wav_seconds(path)))
-    return made
+        synthesized.append((path.read_bytes(), wav_seconds(path)))
+    return synthesized
 
 
 def chunks_of(upload: Upload) -> list[bytes]:

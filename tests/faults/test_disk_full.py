@@ -1,9 +1,8 @@
 """A full disk under the SQLite store rejects writes with 507 and keeps the store readable.
 
-The test mounts a small tmpfs of its own for the database, fills it with a
-ballast file, and checks that writes fail with 507 storage_full while reads
-still return what was stored, then that writes succeed again once the
-ballast is removed. Mounting needs root (CAP_SYS_ADMIN); without it the
+The test mounts a small tmpfs of its own for the database and fills it with
+a ballast file. Writes must then fail with 507 storage_full while reads
+still return what was stored, and succeed again once the ballast is removed. Mounting needs root (CAP_SYS_ADMIN); without it the
 test is skipped, or fails when TALEGRAPH_REQUIRE_SERVICES=1.
 """
 

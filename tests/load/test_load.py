@@ -54,12 +54,12 @@ READ_PAUSE_SECONDS = 0.005
 # Short transcript chunks, so that each recording gets more than one.
 TARGET_CHUNK_SECONDS = 5.0
 
-# The design's memory budget for processing a 60-minute recording, which a
-# server with seconds-long recordings must meet too.
+# Peak RSS budget of the server while it processes a 60-minute recording,
+# which a server with seconds-long recordings must meet too.
 # TALEGRAPH_LOAD_MAX_RSS_MIB raises it for sanitizer builds, whose shadow
 # memory and freed-memory quarantine count in the RSS.
 PEAK_RSS_BUDGET_BYTES = int(os.environ.get("TALEGRAPH_LOAD_MAX_RSS_MIB", "200")) * 1024 * 1024
-# The design's p99 budget for a metadata read, measured there with wrk at 64
+# p99 budget for a metadata read, which bench/run.sh measures with wrk at 64
 # connections. It is printed beside the measured p99 and not asserted,
 # because this client opens a new connection a request from Python threads.
 METADATA_P99_BUDGET_MS = 5.0
@@ -127,14 +127,14 @@ class LoadServer:
 def recordings(tmp_path_factory: pytest.TempPathFactory) -> list[Sent]:
     """Synthesize one distinct short WAV recording for every (client, number)."""
     folder = tmp_path_factory.mktemp("load-audio")
-    made = []
+    synthesized = []
     for client in range(CLIENTS):
         for number in range(RECORDINGS_PER_CLIENT):
             sentence = SENTENCES[(client + number) % len(SENTENCES)]
             text = f"Story {client}, part {number}. {sentence}"
             path = synthesize_speech(text, folder / f"c{client}-r{number}.wav")
-            made.append(Sent(client, number, path.read_bytes(), wav_seconds(path)))
-    return made
+            synthesized.append(Sent(client, number, path.read_bytes(), wav_seconds(path)))
+    return synthesized
 
 
 @pytest.fixture
