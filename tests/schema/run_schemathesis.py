@@ -77,7 +77,8 @@ def main() -> int:
                 "--no-color",
             ]
             print(" ".join(command), flush=True)
-            completed = subprocess.run(command, timeout=RUN_TIMEOUT_SECONDS)
+            # Run in the temporary folder, where schemathesis writes its .schemathesis cache.
+            completed = subprocess.run(command, cwd=folder, timeout=RUN_TIMEOUT_SECONDS)
             healthy = server.process.poll() is None and get_status(server.port, "/health") == 200
             if not healthy:
                 print(f"talegraph died during the run:\n{server.stderr_tail()}")
