@@ -60,8 +60,8 @@ void PcmResampler::Configure(const AVFrame& frame) {
         fmt::format("invalid audio frame: {} Hz with {} channels; both must be positive",
                     frame.sample_rate, frame.ch_layout.nb_channels));
   }
-  // swr_init sizes its filter by the input rate, so a header that declares
-  // about 2 GHz made it allocate 2 GB for a 311-byte WAV file.
+  // A 311-byte WAV file whose header declared about 2 GHz made swr_init
+  // allocate 2 GB.
   if (frame.sample_rate > kMaxInputSampleRate) {
     throw DecodeError(fmt::format(
         "unsupported sample rate {} Hz: the decoder accepts at most {} Hz, so the file's "

@@ -10,9 +10,9 @@
 
 namespace talegraph::audio {
 
-// Highest input sample rate that the resampler accepts, in Hz: twice 384 kHz,
-// the highest rate of common studio and DAC hardware. Higher rates are
-// corrupt headers.
+// Highest input sample rate that the resampler accepts, in Hz. Studio
+// recordings go up to 384 kHz, and this limit of twice that treats any
+// higher rate as a corrupt header.
 inline constexpr int kMaxInputSampleRate = 768000;
 
 // Resamples frames of any sample format, rate and channel layout with
