@@ -8,13 +8,13 @@
 # writes the input to build/fuzz/crashes/NAME; add it to
 # fuzz/regressions/NAME once fixed.
 #
-# TALEGRAPH_FUZZ_RUNS sets the inputs a target (default 20000), and
+# TALEGRAPH_FUZZ_RUNS sets the inputs a target (default 10000), and
 # TALEGRAPH_TEST_SUMMARY names a file that the figures are appended to.
 # Arguments, when given, name the targets to run (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=${TALEGRAPH_FUZZ_RUNS:-20000}
+runs=${TALEGRAPH_FUZZ_RUNS:-10000}
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(audio_decoder config_loader route_json upload_sequence)
