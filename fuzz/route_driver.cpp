@@ -36,7 +36,9 @@ RouteResult RouteDriver::Send(bhttp::verb method, std::string_view target, std::
     http::Response response = match->route->handler(request);
     boost::system::error_code error;
     boost::json::value parsed = boost::json::parse(response.body, error);
-    return {static_cast<unsigned>(response.status), {}, error ? boost::json::value() : parsed,
+    return {static_cast<unsigned>(response.status),
+            {},
+            error ? boost::json::value() : parsed,
             std::move(response.body)};
   } catch (const http::HttpError& error) {
     return {static_cast<unsigned>(error.status()), error.code(), {}, {}};

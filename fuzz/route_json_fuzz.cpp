@@ -24,9 +24,9 @@ Fixture& Shared() {
   static Fixture fixture = [] {
     Fixture shared;
     shared.user_id = shared.driver.Send(verb::post, "/v1/users", R"({"name":"Fuzz"})")
-                       .body.at("id")
-                       .as_string()
-                       .c_str();
+                         .body.at("id")
+                         .as_string()
+                         .c_str();
     const std::string upload =
         R"({"user_id":")" + shared.user_id + R"(","content_type":"audio/wav"})";
     shared.upload_id = shared.driver.Send(verb::post, "/v1/uploads", upload)
