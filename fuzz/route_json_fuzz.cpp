@@ -20,22 +20,23 @@ struct Fixture {
 };
 
 // One user and one open upload that the generated bodies refer to by path.
+// Allocated once and never freed, because the driver cannot be moved.
 Fixture& Shared() {
-  static Fixture fixture = [] {
-    Fixture shared;
-    shared.user_id = shared.driver.Send(verb::post, "/v1/users", R"({"name":"Fuzz"})")
-                         .body.at("id")
-                         .as_string()
-                         .c_str();
+  static Fixture* fixture = [] {
+    auto* shared = new Fixture();
+    shared->user_id = shared->driver.Send(verb::post, "/v1/users", R"({"name":"Fuzz"})")
+                          .body.at("id")
+                          .as_string()
+                          .c_str();
     const std::string upload =
-        R"({"user_id":")" + shared.user_id + R"(","content_type":"audio/wav"})";
-    shared.upload_id = shared.driver.Send(verb::post, "/v1/uploads", upload)
-                           .body.at("upload_id")
-                           .as_string()
-                           .c_str();
+        R"({"user_id":")" + shared->user_id + R"(","content_type":"audio/wav"})";
+    shared->upload_id = shared->driver.Send(verb::post, "/v1/uploads", upload)
+                            .body.at("upload_id")
+                            .as_string()
+                            .c_str();
     return shared;
   }();
-  return fixture;
+  return *fixture;
 }
 
 }  // namespace
