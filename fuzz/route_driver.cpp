@@ -1,5 +1,7 @@
 #include "route_driver.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json/parse.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +16,10 @@ namespace talegraph::fuzz {
 namespace bhttp = boost::beast::http;
 
 RouteDriver::RouteDriver()
-    : documents_(":memory:"), context_{config_, documents_}, router_(api::BuildRouter(context_)) {}
+    : documents_(":memory:"), context_{config_, documents_}, router_(api::BuildRouter(context_)) {
+  // One info line a request would bury libFuzzer's output and slow every run.
+  spdlog::set_level(spdlog::level::warn);
+}
 
 RouteResult RouteDriver::Send(bhttp::verb method, std::string_view target, std::string body,
                               std::string_view content_type) {
