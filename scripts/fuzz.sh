@@ -28,6 +28,10 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/scripts/lsan-suppressions.txt:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
+# A single allocation over 256 MiB, or a process over 1 GiB, is a crash:
+# small inputs must never make the decoder or a route allocate that much.
+limits=(-malloc_limit_mb=256 -rss_limit_mb=1024)
+
 scratch=$(mktemp -d)
 trap 'rm -rf "${scratch}"' EXIT
 figures=()
@@ -42,12 +46,12 @@ for name in "${targets[@]}"; do
     mapfile -t replay < <(find "fuzz/regressions/${name}" -type f | sort)
     regressions=${#replay[@]}
     if [[ ${regressions} -gt 0 ]]; then
-      "${binary}" "${replay[@]}"
+      "${binary}" "${limits[@]}" "${replay[@]}"
     fi
   fi
 
   echo "fuzz.sh: ${name}: ${runs} inputs from $(find "fuzz/corpus/${name}" -type f | wc -l) seeds"
-  "${binary}" -runs="${runs}" -max_len=4096 -timeout=30 -print_final_stats=1 \
+  "${binary}" "${limits[@]}" -runs="${runs}" -max_len=4096 -timeout=30 -print_final_stats=1 \
     -artifact_prefix="${crashes}/" "${scratch}/${name}" 2>"${scratch}/${name}.log" || {
     tail -n 60 "${scratch}/${name}.log"
     echo "fuzz.sh: ${name} failed; the input is in ${crashes}" >&2
