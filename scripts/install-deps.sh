@@ -39,10 +39,13 @@ packages=(
   libpocketsphinx-dev pocketsphinx-en-us
   # Tests, benchmarks and the demo.
   libgtest-dev googletest ffmpeg flite curl python3 wrk
-  # The virtual environment of scripts/setup-python-tools.sh.
+  # The virtual environments of scripts/setup-python-tools.sh and
+  # scripts/install-test-tools.sh.
   python3-venv
   # The Neo4j test server (tests/neo4j, built with Maven, runs on Java 17).
   openjdk-17-jdk-headless maven
+  # Fuzzing: clang and its libFuzzer and sanitizer runtimes (scripts/fuzz.sh).
+  clang libclang-rt-dev
 )
 
 # The Firestore emulator that the Firestore tests run against comes from

@@ -244,6 +244,7 @@ AudioInfo DecodeToPcm16kMono(ByteSource& input, const SampleSink& sink, size_t b
     throw DecodeError("empty input: it has 0 bytes");
   }
   ffmpeg::RouteLogToSpdlog();
+  ffmpeg::LimitAllocations();
   DecodeRun run(input, sink, block_samples);
   return run.Run();
 }

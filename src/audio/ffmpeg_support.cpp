@@ -57,4 +57,9 @@ void RouteLogToSpdlog() {
   });
 }
 
+void LimitAllocations() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_max_alloc(kMaxAllocationBytes); });
+}
+
 }  // namespace talegraph::audio::ffmpeg

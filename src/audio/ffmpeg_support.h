@@ -7,9 +7,11 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/error.h>
+#include <libavutil/mem.h>
 #include <libswresample/swresample.h>
 }
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -54,5 +56,16 @@ std::string ErrorText(int error);
 // any number of times from any thread. It replaces FFmpeg's process-wide log
 // callback.
 void RouteLogToSpdlog();
+
+// Largest single allocation that FFmpeg may make, in bytes. A 351-byte WAV
+// file whose LIST chunk declared 1.6 GB made libavformat allocate that much
+// while it opened the file, and FFmpeg's own default limit is INT_MAX.
+// NOTE: 128 MiB is an estimate with margin. The largest buffers of a valid
+// input are the demuxer's index tables, tens of MiB for ten hours of MP4.
+inline constexpr size_t kMaxAllocationBytes = 128 * 1024 * 1024;
+
+// Sets av_max_alloc to kMaxAllocationBytes for the whole process, so that a
+// larger request fails with AVERROR(ENOMEM). Safe to call any number of times.
+void LimitAllocations();
 
 }  // namespace talegraph::audio::ffmpeg

@@ -60,6 +60,14 @@ void PcmResampler::Configure(const AVFrame& frame) {
         fmt::format("invalid audio frame: {} Hz with {} channels; both must be positive",
                     frame.sample_rate, frame.ch_layout.nb_channels));
   }
+  // A 311-byte WAV file whose header declared about 2 GHz made swr_init
+  // allocate 2 GB.
+  if (frame.sample_rate > kMaxInputSampleRate) {
+    throw DecodeError(fmt::format(
+        "unsupported sample rate {} Hz: the decoder accepts at most {} Hz, so the file's "
+        "header is likely corrupt",
+        frame.sample_rate, kMaxInputSampleRate));
+  }
   av_channel_layout_uninit(&input_layout_);
   if (av_channel_layout_copy(&input_layout_, &frame.ch_layout) < 0) {
     throw std::bad_alloc();

@@ -10,6 +10,11 @@
 
 namespace talegraph::audio {
 
+// Highest input sample rate that the resampler accepts, in Hz. Studio
+// recordings go up to 384 kHz, and this limit of twice that treats any
+// higher rate as a corrupt header.
+inline constexpr int kMaxInputSampleRate = 768000;
+
 // Resamples frames of any sample format, rate and channel layout with
 // libswresample and delivers full blocks to a sink. A frame whose format
 // differs from the previous one's drains the resampler and sets it up anew.
@@ -23,8 +28,8 @@ class PcmResampler {
   PcmResampler(const PcmResampler&) = delete;
   PcmResampler& operator=(const PcmResampler&) = delete;
 
-  // Converts one decoded frame. Throws DecodeError when libswresample
-  // rejects its format or fails.
+  // Converts one decoded frame. Throws DecodeError when its sample rate is
+  // above kMaxInputSampleRate, or when libswresample rejects its format or fails.
   void Push(const AVFrame& frame);
 
   // Drains the samples libswresample still buffers and delivers the last,

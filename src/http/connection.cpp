@@ -113,6 +113,11 @@ asio::awaitable<Response> Dispatch(const ConnectionContext& context, const Route
     spdlog::debug("request_id={} handler returned {} {}: {}", request.request_id,
                   static_cast<unsigned>(error.status()), error.code(), error.detail());
     co_return ErrorResponse(error);
+  } catch (const store::StorageFullError& error) {
+    spdlog::error("request_id={} document store is full: {}", request.request_id, error.what());
+    co_return ErrorResponse(HttpError(bhttp::status::insufficient_storage, "storage_full",
+                                      "the document store's disk is full, so nothing was "
+                                      "written; free space on the database's volume and retry"));
   } catch (const store::StoreError& error) {
     spdlog::error("request_id={} document store failed: {}", request.request_id, error.what());
     co_return ErrorResponse(HttpError(bhttp::status::service_unavailable, "store_unavailable",

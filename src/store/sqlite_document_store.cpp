@@ -150,7 +150,13 @@ class Execution {
     }
   }
   [[noreturn]] void Fail() const {
-    throw StoreError(DescribeFailure(sqlite3_db_handle(statement_), operation_, path_));
+    sqlite3* database = sqlite3_db_handle(statement_);
+    std::string message = DescribeFailure(database, operation_, path_);
+    // The low byte of an extended result code is its primary code.
+    if ((sqlite3_extended_errcode(database) & 0xff) == SQLITE_FULL) {
+      throw StorageFullError(std::move(message));
+    }
+    throw StoreError(std::move(message));
   }
 
   sqlite3_stmt* statement_;

@@ -13,4 +13,11 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A write failed because the database's volume has no space left (SQLITE_FULL). Reads still
+// work. The HTTP layer maps it to 507 storage_full, and writes succeed again once space is free.
+class StorageFullError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 }  // namespace talegraph::store

@@ -3,12 +3,14 @@
 #include <sys/wait.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <random>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -315,6 +317,51 @@ TEST_F(AudioDecoderTest, TextFails) {
 TEST_F(AudioDecoderTest, EmptyInputFails) {
   std::string message = DecodeErrorMessage(std::string());
   EXPECT_TRUE(message.starts_with("empty input")) << message;
+}
+
+// Returns a canonical 16-bit mono PCM WAV file of `data_bytes` zero bytes whose
+// header declares `sample_rate`.
+std::string WavWithSampleRate(uint32_t sample_rate, uint32_t data_bytes) {
+  std::string wav;
+  auto append32 = [&wav](uint32_t value) {
+    for (int shift = 0; shift < 32; shift += 8) {
+      wav.push_back(static_cast<char>((value >> shift) & 0xff));
+    }
+  };
+  auto append16 = [&wav](uint16_t value) {
+    wav.push_back(static_cast<char>(value & 0xff));
+    wav.push_back(static_cast<char>(value >> 8));
+  };
+  wav += "RIFF";
+  append32(36 + data_bytes);
+  wav += "WAVEfmt ";
+  append32(16);
+  append16(1);  // PCM
+  append16(1);  // channels
+  append32(sample_rate);
+  append32(sample_rate * 2);  // byte rate, wrapping like a corrupt header's
+  append16(2);                // block align
+  append16(16);               // bits a sample
+  wav += "data";
+  append32(data_bytes);
+  wav.append(data_bytes, '\0');
+  return wav;
+}
+
+// A header that declared about 2 GHz once made libswresample allocate 2 GB.
+TEST_F(AudioDecoderTest, HugeSampleRateFails) {
+  std::string message = DecodeErrorMessage(WavWithSampleRate(1'946'164'032, 4000));
+  EXPECT_TRUE(message.starts_with("unsupported sample rate 1946164032 Hz")) << message;
+}
+
+TEST_F(AudioDecoderTest, MaxSampleRateDecodes) {
+  StringSource source(WavWithSampleRate(768'000, 76'800));
+  uint64_t samples = 0;
+  AudioInfo info = DecodeToPcm16kMono(
+      source, [&samples](std::span<const int16_t> block) { samples += block.size(); });
+  EXPECT_EQ(info.sample_rate, 768'000);
+  EXPECT_EQ(samples, info.pcm_samples);
+  EXPECT_GT(samples, 0u);
 }
 
 TEST_F(AudioDecoderTest, HeaderOnlyWavFails) {
