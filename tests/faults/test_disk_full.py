@@ -50,8 +50,11 @@ def mount_tmpfs(folder: Path) -> None:
 def small_disk(tmp_path: Path):
     folder = tmp_path / "small-disk"
     mount_tmpfs(folder)
-    yield folder
-    subprocess.run(["umount", str(folder)], capture_output=True, timeout=30)
+    try:
+        yield folder
+    finally:
+        # --lazy detaches the tmpfs even while a file on it is still open.
+        subprocess.run(["umount", "--lazy", str(folder)], capture_output=True, timeout=30)
 
 
 @pytest.fixture
