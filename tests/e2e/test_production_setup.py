@@ -20,8 +20,8 @@ from neo4j_helpers import require_or_skip, run_cypher, shared_uri
 from processing_helpers import get_transcript, process_file, transcript_text, word_error_rate
 
 RECORDING = "jfk.wav"
-# The SQLite run's bound for this recording (test_processing.py), which the
-# backends do not change: recognition happens before anything is stored.
+# The SQLite run's bound for this recording (test_processing.py). The stores
+# do not change it, because recognition happens before anything is stored.
 MAX_WER = 0.30
 STAGES = {"decode", "transcribe", "chunk", "extract", "graph"}
 
