@@ -264,10 +264,11 @@ Config ParseSettings(std::string_view toml_text, std::string_view origin) {
   ReadSection(root, "llm", config.llm, ReadLlm, errors);
   ReadSection(root, "chapters", config.chapters, ReadChapters, errors);
   ReadSection(root, "neo4j", config.neo4j, ReadNeo4j, errors);
-  RejectUnknownSections(root,
-                        {"server", "cors", "log", "storage", "firestore", "uploads", "jobs", "asr",
-                         "pocketsphinx", "openai", "transcript", "graph", "llm", "chapters", "neo4j"},
-                        errors);
+  RejectUnknownSections(
+      root,
+      {"server", "cors", "log", "storage", "firestore", "uploads", "jobs", "asr", "pocketsphinx",
+       "openai", "transcript", "graph", "llm", "chapters", "neo4j"},
+      errors);
   ThrowIfAny(errors, origin);
   return config;
 }
