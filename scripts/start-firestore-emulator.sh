@@ -5,6 +5,8 @@
 # FIRESTORE_EMULATOR_PID_FILE (default build/firestore-emulator.pid), so
 # scripts/stop-firestore-emulator.sh can end it. Its log goes to
 # FIRESTORE_EMULATOR_LOG (default build/firestore-emulator.log).
+# FIRESTORE_EMULATOR_PORT chooses the port instead, for a restart on the
+# same one.
 #
 # Usage: host=$(scripts/start-firestore-emulator.sh)
 #        export FIRESTORE_EMULATOR_HOST=$host
@@ -26,10 +28,10 @@ fi
 # Binds port 0 to let the kernel choose a free port, then releases it for
 # the emulator. Another process could take it in between, and the wait
 # below then fails with the log's tail.
-port=$(python3 -c 'import socket
+port=${FIRESTORE_EMULATOR_PORT:-$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+print(s.getsockname()[1])')}
 host="127.0.0.1:${port}"
 
 mkdir -p "$(dirname "${pid_file}")" "$(dirname "${log_file}")"

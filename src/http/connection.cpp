@@ -119,9 +119,10 @@ asio::awaitable<Response> Dispatch(const ConnectionContext& context, const Route
                                       "the document store's disk is full, so nothing was "
                                       "written; free space on the database's volume and retry"));
   } catch (const store::StoreError& error) {
-    spdlog::error("request_id={} document store failed: {}", request.request_id, error.what());
-    co_return ErrorResponse(HttpError(bhttp::status::service_unavailable, "store_unavailable",
-                                      "the document store is unavailable; retry later"));
+    spdlog::error("request_id={} store failed: {}", request.request_id, error.what());
+    co_return ErrorResponse(HttpError(
+        bhttp::status::service_unavailable, "store_unavailable",
+        fmt::format("a backing store is unavailable ({}); retry later", error.what())));
   } catch (const std::exception& error) {
     spdlog::error("request_id={} handler failed: {}", request.request_id, error.what());
     co_return ErrorResponse(HttpError(bhttp::status::internal_server_error, "internal_error",

@@ -145,6 +145,10 @@ def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
         assert "failed after 3 attempt(s)" in message, message
         transcript = get_transcript(client, result["recording_id"])
         assert transcript["chunks"], "the transcript was not kept"
+        status, _, error = client.json("GET", f"/v1/users/{result['user_id']}/graph")
+        assert status == 503, f"the graph read returned {status} without Neo4j: {error}"
+        assert error["code"] == "store_unavailable", error
+        assert "Neo4j" in error["detail"], f"the detail does not name Neo4j: {error['detail']}"
 
         neo4j.start()
         status, _, again = client.json("POST", f"/v1/recordings/{result['recording_id']}/process")
