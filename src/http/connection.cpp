@@ -120,9 +120,9 @@ asio::awaitable<Response> Dispatch(const ConnectionContext& context, const Route
                                       "written; free space on the database's volume and retry"));
   } catch (const store::StoreError& error) {
     spdlog::error("request_id={} store failed: {}", request.request_id, error.what());
-    co_return ErrorResponse(HttpError(
-        bhttp::status::service_unavailable, "store_unavailable",
-        fmt::format("a backing store is unavailable ({}); retry later", error.what())));
+    co_return ErrorResponse(
+        HttpError(bhttp::status::service_unavailable, "store_unavailable",
+                  fmt::format("a backing store is unavailable ({}); retry later", error.what())));
   } catch (const std::exception& error) {
     spdlog::error("request_id={} handler failed: {}", request.request_id, error.what());
     co_return ErrorResponse(HttpError(bhttp::status::internal_server_error, "internal_error",
