@@ -16,7 +16,11 @@ namespace talegraph::fuzz {
 namespace bhttp = boost::beast::http;
 
 RouteDriver::RouteDriver()
-    : documents_(":memory:"), context_{config_, documents_}, router_(api::BuildRouter(context_)) {
+    : documents_(":memory:"),
+      graph_store_(":memory:"),
+      graph_(graph_store_, config_.chapters),
+      context_{config_, documents_, graph_},
+      router_(api::BuildRouter(context_)) {
   // One info line a request would bury libFuzzer's output and slow every run.
   spdlog::set_level(spdlog::level::warn);
 }

@@ -9,9 +9,11 @@
 
 #include "api/context.h"
 #include "config/config.h"
+#include "graph/graph_updater.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "store/sqlite_document_store.h"
+#include "store/sqlite_graph_store.h"
 
 namespace talegraph::fuzz {
 
@@ -37,6 +39,8 @@ class RouteDriver {
  private:
   config::Config config_;
   store::SqliteDocumentStore documents_;
+  store::SqliteGraphStore graph_store_;
+  graph::GraphUpdater graph_;
   api::ApiContext context_;
   http::Router router_;
 };

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 runs=${TALEGRAPH_FUZZ_RUNS:-10000}
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-  targets=(audio_decoder config_loader route_json upload_sequence)
+  targets=(audio_decoder config_loader firestore_value route_json upload_sequence)
 fi
 
 cmake --preset fuzz >/dev/null

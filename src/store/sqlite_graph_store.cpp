@@ -179,7 +179,7 @@ void AttachToNodes(SqliteRun& rows, std::vector<ConceptNode>& nodes, Field field
   auto node = nodes.begin();
   while (rows.Step()) {
     std::string_view node_id = rows.Text(0);
-    while (node != nodes.end() && node->id < node_id) {
+    while (node != nodes.end() && node->id.compare(node_id) < 0) {
       ++node;
     }
     if (node != nodes.end() && node->id == node_id) {
