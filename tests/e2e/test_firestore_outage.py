@@ -1,7 +1,7 @@
 """A Firestore outage seen through the API, on a private emulator.
 
 The server keeps its documents in an emulator of its own. While the emulator
-is stopped, reads, writes and /ready answer 503 with a detail that names
+is stopped, reads, writes and /ready return 503 with a detail that names
 the failure, and the server keeps running. Once the emulator is back on the
 same port, requests succeed again. The emulator keeps its data in memory,
 so the restarted one starts empty.

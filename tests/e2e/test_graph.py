@@ -224,7 +224,8 @@ def test_edges_join_stored_nodes(stories):
     degrees = {node_id: 0 for node_id in ids}
     for edge in graph["edges"]:
         assert edge["source"] < edge["target"], edge
-        assert edge["source"] in ids and edge["target"] in ids, edge
+        assert edge["source"] in ids, edge
+        assert edge["target"] in ids, edge
         assert edge["weight"] == len(edge["chunk_ids"]) >= 1, edge
         degrees[edge["source"]] += 1
         degrees[edge["target"]] += 1
@@ -343,7 +344,8 @@ def test_invalid_node_id_gets_400(stories):
 def test_other_user_sees_no_graph(stories):
     other = stories.client.create_user("Another story teller")["id"]
     graph = get_ok(stories.client, f"/v1/users/{other}/graph")
-    assert graph["nodes"] == [] and graph["edges"] == [], graph
+    assert graph["nodes"] == [], graph
+    assert graph["edges"] == [], graph
     assert get_ok(stories.client, f"/v1/users/{other}/chapters")["chapters"] == []
     martha = nodes_named(get_graph(stories), "martha")[0]
     response = stories.client.json("GET", f"/v1/users/{other}/nodes/{martha['id']}")
@@ -385,7 +387,8 @@ def test_deleting_a_recording_leaves_the_other(stories):
     for chapter in get_chapters(stories):
         assert chapter["recording_ids"] == [city], chapter
     # Horses are a topic of the farm story only.
-    assert not nodes_named(graph, "horse") and not nodes_named(graph, "horses")
+    assert not nodes_named(graph, "horse")
+    assert not nodes_named(graph, "horses")
 
 
 def test_deleting_the_user_removes_the_graph(stories):
