@@ -91,6 +91,10 @@ void ReadUploads(TableReader& reader, UploadsConfig& uploads) {
 void ReadJobs(TableReader& reader, JobsConfig& jobs) {
   reader.ReadNumber("workers", jobs.workers, 1, 64);
   reader.ReadSeconds("shutdown_timeout_seconds", jobs.shutdown_timeout, 1, kMaxTimeoutSeconds);
+  reader.ReadNumber("store_retries", jobs.store_retries, 0, 100);
+  int64_t retry_delay_ms = jobs.store_retry_delay.count();
+  reader.ReadInteger("store_retry_delay_ms", retry_delay_ms, 1, 3600000);
+  jobs.store_retry_delay = std::chrono::milliseconds(retry_delay_ms);
 }
 
 void ReadAsr(TableReader& reader, AsrConfig& asr) {

@@ -80,6 +80,10 @@ struct JobsConfig {
   // Seconds that shutdown waits for a running job's stage before it leaves
   // the job to be queued again at the next start.
   std::chrono::seconds shutdown_timeout{30};
+  // Times a job runs again after a stage failed because a backing store
+  // (Firestore, SQLite, Neo4j) was unavailable, and the wait before each.
+  int store_retries = 3;
+  std::chrono::milliseconds store_retry_delay{30000};
 };
 
 struct AsrConfig {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "store/store_error.h"
 #include "util/time.h"
 
 namespace talegraph::pipeline {
@@ -33,7 +34,13 @@ bool JobProgress::Begin() {
     return false;
   }
 
+  // A retried run starts afresh. Until here the earlier run's recording and
+  // stage stay, for a failure recorded before this run got this far.
   recording_id_ = std::string(job->fields.at("recording_id").as_string());
+  stage_.clear();
+  progress_ = 0;
+  written_progress_ = -1;
+  stage_seconds_.clear();
   job_start_ = std::chrono::steady_clock::now();
   int64_t attempts = job->fields.at("attempts").to_number<int64_t>() + 1;
   WriteJob({{"status", "running"},
@@ -64,7 +71,14 @@ void JobProgress::Report(double fraction) {
   progress_ = std::max(progress_, progress);
   bool due = std::chrono::steady_clock::now() - last_write_ >= kProgressWriteInterval;
   if (due && progress_ - written_progress_ >= 0.01) {
-    WriteJob({{"progress", progress_}});
+    try {
+      WriteJob({{"progress", progress_}});
+    } catch (const store::StoreError& error) {
+      // Wait a full interval before the next try.
+      last_write_ = std::chrono::steady_clock::now();
+      spdlog::warn("job {} recording {}: progress {:.2f} not stored: {}", job_id_, recording_id_,
+                   progress_, error.what());
+    }
   }
 }
 
@@ -82,8 +96,10 @@ void JobProgress::RecordAudio(const audio::AudioInfo& info) {
 }
 
 void JobProgress::Succeed(size_t chunk_count) {
-  WriteJob({{"status", "succeeded"}, {"progress", 1.0}, {"finished_at", util::NowRfc3339()}});
+  // The recording comes first, so that if the job's write fails, the job is
+  // still running and its next run writes both.
   WriteRecording({{"status", "ready"}, {"error", nullptr}, {"transcript_chunks", chunk_count}});
+  WriteJob({{"status", "succeeded"}, {"progress", 1.0}, {"finished_at", util::NowRfc3339()}});
   spdlog::info("job {} succeeded for recording {}: {} transcript chunks in {:.3f}s", job_id_,
                recording_id_, chunk_count, SecondsSince(job_start_));
 }
@@ -91,12 +107,24 @@ void JobProgress::Succeed(size_t chunk_count) {
 void JobProgress::Fail(const std::string& stage, const std::string& message) {
   boost::json::value failed_stage =
       stage.empty() ? boost::json::value(nullptr) : boost::json::value(stage);
+  if (!recording_id_.empty()) {
+    WriteRecording({{"status", "failed"}, {"error", message}});
+  }
   WriteJob({{"status", "failed"},
             {"error", {{"stage", failed_stage}, {"message", message}}},
             {"finished_at", util::NowRfc3339()}});
-  WriteRecording({{"status", "failed"}, {"error", message}});
   spdlog::error("job {} failed for recording {} in stage {}: {}", job_id_, recording_id_,
                 stage.empty() ? "(none)" : stage, message);
+}
+
+void JobProgress::NoteRetry(const std::string& message) {
+  boost::json::value failed_stage =
+      stage_.empty() ? boost::json::value(nullptr) : boost::json::value(stage_);
+  try {
+    WriteJob({{"status", "queued"}, {"error", {{"stage", failed_stage}, {"message", message}}}});
+  } catch (const store::StoreError& error) {
+    spdlog::warn("job {}: its wait for a retry not stored: {}", job_id_, error.what());
+  }
 }
 
 void JobProgress::Requeue() {

@@ -16,9 +16,12 @@ class JobProgress {
   JobProgress(store::DocumentStore& documents, std::string job_id);
 
   // Marks the job running and its recording processing. Returns false,
-  // writing nothing, when the job is missing or already finished.
+  // writing nothing, when the job is missing or already finished. May be
+  // called again for a further run of the job.
   bool Begin();
 
+  const std::string& job_id() const { return job_id_; }
+  // Empty until Begin has first read the job.
   const std::string& recording_id() const { return recording_id_; }
   const std::string& stage() const { return stage_; }
 
@@ -26,7 +29,8 @@ class JobProgress {
   void EnterStage(const std::string& stage, double from, double to);
 
   // Sets the current stage's progress to `fraction` (0..1) of its share.
-  // Writes at most about once a second.
+  // Writes at most about once a second. Progress is advisory: a failed
+  // write is logged and does not stop the job.
   void Report(double fraction);
 
   void RecordStageSeconds(const std::string& stage, double seconds);
@@ -36,7 +40,14 @@ class JobProgress {
   void RecordAudio(const audio::AudioInfo& info);
 
   void Succeed(size_t chunk_count);
+  // Marks the job and its recording failed. `stage` may be empty when the
+  // job failed before its first stage.
   void Fail(const std::string& stage, const std::string& message);
+
+  // Shows the job queued again with the store failure `message` as its
+  // error, while it waits for its next run. The store is likely still
+  // down, so a failed write is only logged.
+  void NoteRetry(const std::string& message);
 
   // Leaves the job queued for the next start of the server.
   void Requeue();

@@ -5,83 +5,44 @@ is stopped, reads, writes and /ready return 503 with a detail that names
 the failure, and the server keeps running. Once the emulator is back on the
 same port, requests succeed again. The emulator keeps its data in memory,
 so the restarted one starts empty.
+
+A job in the middle of its Firestore writes meets a paused emulator, which
+keeps its data: the job runs again after jobs.store_retry_delay_ms and
+succeeds once the emulator answers, or, with jobs.store_retries = 0, fails
+with Firestore's message, recorded once the emulator answers again.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+import time
 from pathlib import Path
 
-import pytest
-
-from neo4j_helpers import require_or_skip
-from process_helpers import ServerProcess, base_settings, find_free_port
+from firestore_emulator import Emulator, emulator, firestore_settings  # noqa: F401
+from process_helpers import ServerProcess, find_free_port
+from processing_helpers import (
+    get_job,
+    get_recording,
+    get_transcript,
+    job_timeout,
+    require_tool,
+    synthesize_speech,
+    upload_audio,
+    wait_for_job,
+    wav_seconds,
+)
+from reliability_helpers import report_figures
 from talegraph_client import Client
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-START_SCRIPT = REPO_ROOT / "scripts" / "start-firestore-emulator.sh"
-STOP_SCRIPT = REPO_ROOT / "scripts" / "stop-firestore-emulator.sh"
-# The emulator's JVM has started in up to 30 s on a loaded 2-core machine.
-SCRIPT_TIMEOUT_SECONDS = 180
-
-
-class Emulator:
-    """A Firestore emulator on a fixed loopback port, started and stopped by the scripts."""
-
-    def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
-        self.port = find_free_port()
-        self.environment = {
-            **os.environ,
-            "FIRESTORE_EMULATOR_PORT": str(self.port),
-            "FIRESTORE_EMULATOR_PID_FILE": str(folder / "emulator.pid"),
-            "FIRESTORE_EMULATOR_LOG": str(folder / "emulator.log"),
-        }
-        self.running = False
-
-    def start(self) -> str:
-        completed = subprocess.run(
-            [str(START_SCRIPT)], env=self.environment, capture_output=True, text=True,
-            timeout=SCRIPT_TIMEOUT_SECONDS,
-        )
-        assert completed.returncode == 0, f"the emulator did not start: {completed.stderr}"
-        self.running = True
-        return completed.stdout.strip()
-
-    def stop(self) -> None:
-        if self.running:
-            subprocess.run([str(STOP_SCRIPT)], env=self.environment, capture_output=True,
-                           timeout=SCRIPT_TIMEOUT_SECONDS)
-            self.running = False
-
-
-@pytest.fixture
-def emulator(tmp_path: Path):
-    if shutil.which("gcloud") is None:
-        require_or_skip("gcloud is not installed, so the Firestore emulator cannot run")
-    server = Emulator(tmp_path / "emulator")
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def firestore_settings(folder: Path, port: int, host: str) -> dict:
-    settings = base_settings(folder, port)
-    settings["storage"] = {"documents": "firestore", "sqlite_path": str(folder / "graph.db")}
-    # Few, quick retries, so that a request fails within seconds.
-    settings["firestore"] = {
-        "project_id": "talegraph-outage",
-        "auth": "emulator",
-        "emulator_host": host,
-        "max_retries": 1,
-        "retry_base_delay_ms": 50,
-        "retry_max_total_seconds": 3,
-        "timeout_seconds": 5,
-    }
-    return settings
+STORY = (
+    "My grandmother Martha grew up on a farm near Chicago. Every summer she took "
+    "the horses down to the river, and in the evening her brother George played "
+    "the fiddle on the porch while the neighbors sang along. In nineteen fifty two "
+    "the family moved to the city, and Martha found work at the railway station."
+)
+# Seconds a request waits for the paused emulator, so that a job's write
+# fails within a few seconds.
+PAUSED_TIMEOUT_SECONDS = 2
+LOG_WAIT_SECONDS = 120
 
 
 def assert_unavailable(client: Client, method: str, path: str, body=None) -> None:
@@ -113,5 +74,111 @@ def test_outage_answers_503_then_recovers(binary: Path, tmp_path: Path, emulator
         assert status == 200, f"reading a user after the outage returned {status}: {read}"
         status, _, ready = client.json("GET", "/ready")
         assert status == 200, f"/ready after the outage returned {status}: {ready}"
+    finally:
+        process.stop()
+
+
+def wait_for_log(process: ServerProcess, text: str, timeout: float = LOG_WAIT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in process.stderr_text():
+        assert time.monotonic() < deadline, (
+            f"the server did not log {text!r} within {timeout} s:\n{process.stderr_tail()}"
+        )
+        time.sleep(0.2)
+
+
+def start_story_job(client: Client, folder: Path) -> tuple[dict, float]:
+    """Upload the story for a new user; return the complete response and the speech's seconds."""
+    require_tool("flite")
+    wav = synthesize_speech(STORY, folder / "story.wav")
+    user = client.create_user("Outage Teller")
+    return upload_audio(client, user["id"], wav.read_bytes(), "audio/wav"), wav_seconds(wav)
+
+
+def pause_while_decoding(client: Client, emulator: Emulator, job_id: str) -> None:
+    """Pause the emulator once the job is decoding, between two of its writes."""
+    deadline = time.monotonic() + LOG_WAIT_SECONDS
+    while True:
+        job = get_job(client, job_id)
+        if job["status"] == "running" and job["stage"] == "decode":
+            break
+        assert job["status"] in ("queued", "running"), f"the job ended before the outage: {job}"
+        assert time.monotonic() < deadline, f"the job never reached decode: {job}"
+        time.sleep(0.05)
+    emulator.pause()
+
+
+def job_settings(tmp_path: Path, port: int, host: str, store_retries: int) -> dict:
+    settings = firestore_settings(tmp_path, port, host, timeout_seconds=PAUSED_TIMEOUT_SECONDS)
+    settings["jobs"] = {"store_retries": store_retries, "store_retry_delay_ms": 500}
+    return settings
+
+
+def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path, emulator: Emulator):
+    host = emulator.start()
+    port = find_free_port()
+    process = ServerProcess(binary, tmp_path, job_settings(tmp_path, port, host, 50))
+    try:
+        process.wait_until_healthy()
+        client = Client("127.0.0.1", port, log_path=process.stderr_path)
+        result, seconds = start_story_job(client, tmp_path)
+        job_id = result["job_id"]
+
+        pause_while_decoding(client, emulator, job_id)
+        assert_unavailable(client, "GET", f"/v1/jobs/{job_id}")
+        wait_for_log(process, f"job {job_id} recording {result['recording_id']} stopped in stage")
+        emulator.resume()
+
+        job = wait_for_job(client, job_id, 2 * job_timeout(seconds)).job
+        assert job["status"] == "succeeded", f"job after the outage: {job}\n{process.stderr_tail()}"
+        assert job["error"] is None, job
+        assert job["attempts"] >= 2, f"the job did not run again: {job}"
+        recording = get_recording(client, result["recording_id"])
+        assert recording["status"] == "ready", recording
+        chunks = get_transcript(client, result["recording_id"])["chunks"]
+        assert [chunk["index"] for chunk in chunks] == list(range(len(chunks))), chunks
+        assert len({chunk["id"] for chunk in chunks}) == len(chunks), "duplicate chunk ids"
+        assert recording["transcript_chunks"] == len(chunks), recording
+        assert "martha" in " ".join(chunk["text"] for chunk in chunks).lower(), chunks
+        report_figures(
+            "Firestore paused during a job",
+            {"job runs": job["attempts"], "transcript chunks checked": len(chunks)},
+        )
+    finally:
+        process.stop()
+
+
+def test_outage_during_a_job_without_retries_fails_it(
+    binary: Path, tmp_path: Path, emulator: Emulator
+):
+    host = emulator.start()
+    port = find_free_port()
+    process = ServerProcess(binary, tmp_path, job_settings(tmp_path, port, host, 0))
+    try:
+        process.wait_until_healthy()
+        client = Client("127.0.0.1", port, log_path=process.stderr_path)
+        result, seconds = start_story_job(client, tmp_path)
+        job_id = result["job_id"]
+
+        pause_while_decoding(client, emulator, job_id)
+        wait_for_log(process, f"job {job_id}: storing its failure failed")
+        emulator.resume()
+
+        job = wait_for_job(client, job_id, job_timeout(seconds)).job
+        assert job["status"] == "failed", f"job after the outage: {job}"
+        assert job["error"]["stage"] == "decode", job["error"]
+        message = job["error"]["message"]
+        assert "Firestore" in message, message
+        assert "gave up after 1 run(s) (jobs.store_retries = 0)" in message, message
+        recording = get_recording(client, result["recording_id"])
+        assert recording["status"] == "failed", recording
+        assert recording["error"] == message, recording
+
+        status, _, again = client.json("POST", f"/v1/recordings/{result['recording_id']}/process")
+        assert status == 202, f"reprocess returned {status}: {again}"
+        job = wait_for_job(client, again["job_id"], job_timeout(seconds)).job
+        assert job["status"] == "succeeded", f"reprocess failed: {job}\n{process.stderr_tail()}"
+        report_figures("Firestore paused during a job without retries",
+                       {"failed at": "decode", "reprocessed": "succeeded"})
     finally:
         process.stop()

@@ -1,9 +1,10 @@
 """A graph store that fails its writes fails the job at the graph stage.
 
 The test's own server shares its SQLite file with the test, which adds a
-trigger that rejects every new graph node. The job must fail at the graph
-stage with SQLite's message while the transcript stays, and succeed once
-the trigger is gone and the recording is processed again.
+trigger that rejects every new graph node. With jobs.store_retries = 0 the
+job must fail at the graph stage with SQLite's message while the transcript
+stays, and succeed once the trigger is gone and the recording is processed
+again.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def execute(database: Path, sql: str) -> None:
 
 def test_graph_failure_fails_job_and_keeps_transcript(binary: Path, tmp_path: Path):
     settings = base_settings(tmp_path, find_free_port())
+    # A store failure fails the job at once rather than after retries.
+    settings["jobs"] = {"store_retries": 0}
     database = Path(settings["storage"]["sqlite_path"])
     server = ServerProcess(binary, tmp_path, settings)
     try:

@@ -1,13 +1,16 @@
 """End-to-end tests with storage.graph = "neo4j" on a real Neo4j server.
 
 A recording processed by the server must appear in Neo4j exactly as the
-graph API shows it. A Neo4j outage must fail the job at the graph stage
-and keep the recording and its transcript, so that reprocessing succeeds
-once Neo4j is back.
+graph API shows it. With jobs.store_retries = 0, a Neo4j outage must fail
+the job at the graph stage and keep the recording and its transcript, so
+that reprocessing succeeds once Neo4j is back. With retries, a Neo4j
+stopped while the job decodes makes its graph stage fail. The job then
+runs again and succeeds once Neo4j is back.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,7 @@ from processing_helpers import (
     wait_for_job,
     wav_seconds,
 )
+from reliability_helpers import report_figures
 from talegraph_client import Client
 
 STORY = (
@@ -37,10 +41,18 @@ STORY = (
 STRING_LIST_TYPES = {"LIST<STRING NOT NULL> NOT NULL", "LIST<NOTHING> NOT NULL"}
 
 
-def start_server(binary: Path, folder: Path, neo4j_uri: str) -> tuple[ServerProcess, Client]:
+# Seconds to wait for a job stage or a log line.
+WAIT_SECONDS = 300
+
+
+def start_server(
+    binary: Path, folder: Path, neo4j_uri: str, jobs: dict | None = None
+) -> tuple[ServerProcess, Client]:
     port = find_free_port()
     settings = base_settings(folder, port)
     use_neo4j(settings, folder, neo4j_uri)
+    if jobs is not None:
+        settings["jobs"] = jobs
     process = ServerProcess(binary, folder, settings)
     try:
         process.wait_until_healthy()
@@ -132,7 +144,7 @@ def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
     uri = neo4j.start()
     process = None
     try:
-        process, client = start_server(binary, tmp_path, uri)
+        process, client = start_server(binary, tmp_path, uri, {"store_retries": 0})
         neo4j.stop()
         result, job = process_story(client, tmp_path)
         if job["status"] == "succeeded":
@@ -166,6 +178,58 @@ def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
         assert rows, "reprocessing stored no concepts"
         assert all(copies == 1 for _, copies in rows), f"duplicate nodes: {rows}"
         assert [row[0] for row in rows] == sorted(node["id"] for node in graph["nodes"])
+    finally:
+        if process is not None:
+            process.stop()
+        neo4j.stop()
+
+
+def wait_until(condition, description: str, process: ServerProcess) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"{description} within {WAIT_SECONDS} s:\n{process.stderr_tail()}"
+        time.sleep(0.1)
+
+
+def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path) -> None:
+    neo4j = Neo4jServer(tmp_path / "neo4j")
+    uri = neo4j.start()
+    process = None
+    try:
+        jobs = {"store_retries": 100, "store_retry_delay_ms": 1000}
+        process, client = start_server(binary, tmp_path, uri, jobs)
+        user = client.create_user("Neo4j Outage Teller")
+        result = upload_audio(client, user["id"], story_audio(tmp_path), "audio/wav")
+        job_id = result["job_id"]
+
+        def decoding() -> bool:
+            job = get_job(client, job_id)
+            assert job["status"] in ("queued", "running"), f"the job ended before the outage: {job}"
+            return job["stage"] == "decode"
+
+        wait_until(decoding, "the job did not reach decode", process)
+        neo4j.stop()
+        retry_line = f"job {job_id} recording {result['recording_id']} stopped in stage graph"
+        wait_until(lambda: retry_line in process.stderr_text(), "no retry after the graph stage", process)
+        neo4j.start()
+
+        seconds = wav_seconds(tmp_path / "story.wav")
+        job = wait_for_job(client, job_id, WAIT_SECONDS + job_timeout(seconds)).job
+        assert job["status"] == "succeeded", f"job after the outage: {job}\n{process.stderr_tail()}"
+        assert job["attempts"] >= 2, f"the job did not run again: {job}"
+        assert job["error"] is None, job
+        graph = read_graph(client, user["id"])
+        rows = run_cypher(
+            uri,
+            "MATCH (c:Concept {user_id: $user_id}) RETURN c.id, count(*) AS copies ORDER BY c.id",
+            user_id=user["id"],
+        )
+        assert rows, "the retried job stored no concepts"
+        assert all(copies == 1 for _, copies in rows), f"duplicate nodes: {rows}"
+        assert [row[0] for row in rows] == sorted(node["id"] for node in graph["nodes"])
+        report_figures(
+            "Neo4j stopped during a job", {"job runs": job["attempts"], "nodes checked": len(rows)}
+        )
     finally:
         if process is not None:
             process.stop()

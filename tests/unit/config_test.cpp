@@ -56,6 +56,13 @@ TEST(Config, OverridesApply) {
   EXPECT_EQ(parsed.log.format, "json");
 }
 
+TEST(Config, JobStoreRetriesApply) {
+  Config parsed =
+      ParseSettings("[jobs]\nstore_retries = 0\nstore_retry_delay_ms = 250\n", "test.toml");
+  EXPECT_EQ(parsed.jobs.store_retries, 0);
+  EXPECT_EQ(parsed.jobs.store_retry_delay, std::chrono::milliseconds(250));
+}
+
 struct InvalidCase {
   std::string toml;
   std::string expected_fragment;
@@ -83,6 +90,8 @@ TEST(Config, InvalidValuesNameTheKey) {
       {"[server]\nheader_timeout_seconds = 0\n",
        "server.header_timeout_seconds: 0 is out of range"},
       {"[uploads]\nmax_chunks = 0\n", "uploads.max_chunks: 0 is out of range"},
+      {"[jobs]\nstore_retries = 101\n", "jobs.store_retries: 101 is out of range"},
+      {"[jobs]\nstore_retry_delay_ms = 0\n", "jobs.store_retry_delay_ms: 0 is out of range"},
       {"[server\n", "test.toml:1:"},
   };
   for (const auto& test_case : cases) {
