@@ -7,9 +7,10 @@ Reader threads meanwhile read users, uploads, recordings, jobs and
 transcripts, and wrk reads one user's metadata over 64 connections for the
 first TALEGRAPH_LOAD_WRK_SECONDS (default 10) seconds, which gives the
 metadata read p99 under that load. A second wrk run on the idle server,
-after the checks, gives the p99 to compare it with. At the end every recording downloads with the SHA-256 that was
-sent, every job has succeeded, and every upload and transcript lists each
-chunk index exactly once.
+after the checks, gives the p99 to compare it with. At the end every
+recording downloads with the SHA-256 that was sent, every job has
+succeeded, and every upload and transcript lists each chunk index exactly
+once.
 
 The size is bounded by TALEGRAPH_LOAD_CLIENTS (default 3 uploading clients),
 TALEGRAPH_LOAD_RECORDINGS (default 2 a client) and TALEGRAPH_LOAD_READERS
