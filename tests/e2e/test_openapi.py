@@ -99,6 +99,29 @@ def test_schema_references_resolve(document):
     assert names <= set(schemas), f"unresolved: {names - set(schemas)}"
 
 
+def test_links_match_operations(document):
+    # Parameters of each operation, including those its path declares.
+    accepted_by_id = {
+        operation["operationId"]: {
+            parameter["name"]
+            for parameter in document["paths"][path].get("parameters", [])
+            + operation.get("parameters", [])
+        }
+        for path, _, operation in operations(document)
+    }
+    link_count = 0
+    for path, method, operation in operations(document):
+        for code, response in operation["responses"].items():
+            for name, link in response.get("links", {}).items():
+                where = f"{method.upper()} {path} {code} link {name}"
+                assert link["operationId"] in accepted_by_id, f"{where} names an unknown operation"
+                accepted = accepted_by_id[link["operationId"]]
+                for parameter in link.get("parameters", {}):
+                    assert parameter in accepted, f"{where}: {parameter} is not a parameter"
+                link_count += 1
+    assert link_count > 0, "the document has no links"
+
+
 @pytest.mark.parametrize("template", sorted({path for path, _ in API_ROUTES}))
 def test_allow_header_matches_document(server, document, template):
     methods = {

@@ -5,10 +5,12 @@ Usage: run_schemathesis.py TALEGRAPH_BINARY [SCHEMATHESIS_EXECUTABLE]
 The schemathesis executable defaults to the one that
 scripts/install-test-tools.sh installs in build/test-venv.
 
-schemathesis reads the server's own /openapi.json and sends generated
-requests to every operation it lists. The run fails on a 5xx, a response
-that breaks its documented schema, status or content type, and on a server
-that is no longer healthy afterwards. TALEGRAPH_SCHEMATHESIS_EXAMPLES sets
+schemathesis reads a copy of the server's own /openapi.json and sends
+generated requests to every operation it lists. The copy gives the path
+parameters examples that name real resources (schema_fixtures.py), and the
+stateful phase follows the document's links from created resources. The
+run fails on a 5xx, a response that breaks its documented schema, status or
+content type, and on a server that is no longer healthy afterwards. TALEGRAPH_SCHEMATHESIS_EXAMPLES sets
 the examples an operation (default 20) and TALEGRAPH_TEST_SEED the seed.
 """
 
@@ -21,12 +23,15 @@ import signal
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
 from process_helpers import HOST, ServerProcess, base_settings, find_free_port, get_status  # noqa: E402
 from reliability_helpers import report_figures  # noqa: E402
+from schema_fixtures import create_fixtures, with_examples  # noqa: E402
+from talegraph_client import Client  # noqa: E402
 
 CHECKS = [
     "not_a_server_error",
@@ -34,19 +39,35 @@ CHECKS = [
     "status_code_conformance",
     "content_type_conformance",
 ]
-PHASES = "examples,coverage,fuzzing"
+PHASES = "examples,coverage,fuzzing,stateful"
 RUN_TIMEOUT_SECONDS = 600
 DEFAULT_SCHEMATHESIS = Path(__file__).resolve().parents[2] / "build/test-venv/bin/schemathesis"
 
 
-def count_test_cases(ndjson_path: Path) -> int:
-    """Return the number of requests that schemathesis sent, from its NDJSON event log."""
-    count = 0
+def count_responses(ndjson_path: Path) -> dict[str, int]:
+    """Count the requests in schemathesis's NDJSON event log by status class ("2xx", "4xx")."""
+    counts: dict[str, int] = {}
     for line in ndjson_path.read_text().splitlines():
-        if '"ScenarioFinished"' in line:
-            event = json.loads(line)["ScenarioFinished"]
-            count += len(event.get("recorder", {}).get("interactions", {}))
-    return count
+        if '"ScenarioFinished"' not in line:
+            continue
+        event = json.loads(line)["ScenarioFinished"]
+        for interaction in event.get("recorder", {}).get("interactions", {}).values():
+            response = interaction.get("response") or {}
+            status = response.get("status_code")
+            name = f"{status // 100}xx" if isinstance(status, int) else "no response"
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def write_schema(base: str, folder: Path) -> Path:
+    """Create the fixtures and write the document with their ids as examples; return its path."""
+    client = Client(HOST, int(base.rsplit(":", 1)[1]), timeout=30)
+    fixtures = create_fixtures(client, folder)
+    with urllib.request.urlopen(f"{base}/openapi.json", timeout=30) as response:
+        document = json.loads(response.read())
+    path = folder / "openapi-with-examples.json"
+    path.write_text(json.dumps(with_examples(document, fixtures), indent=2))
+    return path
 
 
 def main() -> int:
@@ -64,8 +85,9 @@ def main() -> int:
             server.wait_until_healthy()
             base = f"http://{HOST}:{server.port}"
             report = folder / "events.ndjson"
+            schema = write_schema(base, folder)
             command = [
-                schemathesis, "run", f"{base}/openapi.json",
+                schemathesis, "run", str(schema),
                 "--url", base,
                 "--checks", ",".join(CHECKS),
                 "--phases", PHASES,
@@ -89,11 +111,14 @@ def main() -> int:
             if server.stop(signal.SIGTERM, timeout=30) != 0:
                 print(f"talegraph did not exit cleanly:\n{server.stderr_tail()}")
                 return 1
+            responses = count_responses(report)
             report_figures(
                 "schemathesis",
                 {
                     "examples an operation": examples,
-                    "requests sent": count_test_cases(report),
+                    "phases": PHASES,
+                    "requests sent": sum(responses.values()),
+                    **{f"{name} responses": count for name, count in sorted(responses.items())},
                     "checks": len(CHECKS),
                     "seed": seed,
                 },
