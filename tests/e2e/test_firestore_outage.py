@@ -114,17 +114,31 @@ def job_settings(tmp_path: Path, port: int, host: str, store_retries: int) -> di
     return settings
 
 
-def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path, emulator: Emulator):
+def start_job_and_pause(
+    binary: Path, tmp_path: Path, emulator: Emulator, store_retries: int
+) -> tuple[ServerProcess, Client, dict, float]:
+    """Start a server and the story's job, and pause the emulator while the job decodes.
+
+    Return the server, a client, the complete response and the speech's seconds.
+    """
     host = emulator.start()
     port = find_free_port()
-    process = ServerProcess(binary, tmp_path, job_settings(tmp_path, port, host, 50))
+    process = ServerProcess(binary, tmp_path, job_settings(tmp_path, port, host, store_retries))
     try:
         process.wait_until_healthy()
         client = Client("127.0.0.1", port, log_path=process.stderr_path)
         result, seconds = start_story_job(client, tmp_path)
-        job_id = result["job_id"]
+        pause_while_decoding(client, emulator, result["job_id"])
+    except BaseException:
+        process.stop()
+        raise
+    return process, client, result, seconds
 
-        pause_while_decoding(client, emulator, job_id)
+
+def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path, emulator: Emulator):
+    process, client, result, seconds = start_job_and_pause(binary, tmp_path, emulator, 50)
+    job_id = result["job_id"]
+    try:
         assert_unavailable(client, "GET", f"/v1/jobs/{job_id}")
         wait_for_log(process, f"job {job_id} recording {result['recording_id']} stopped in stage")
         emulator.resume()
@@ -151,16 +165,9 @@ def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path, emulato
 def test_outage_during_a_job_without_retries_fails_it(
     binary: Path, tmp_path: Path, emulator: Emulator
 ):
-    host = emulator.start()
-    port = find_free_port()
-    process = ServerProcess(binary, tmp_path, job_settings(tmp_path, port, host, 0))
+    process, client, result, seconds = start_job_and_pause(binary, tmp_path, emulator, 0)
+    job_id = result["job_id"]
     try:
-        process.wait_until_healthy()
-        client = Client("127.0.0.1", port, log_path=process.stderr_path)
-        result, seconds = start_story_job(client, tmp_path)
-        job_id = result["job_id"]
-
-        pause_while_decoding(client, emulator, job_id)
         wait_for_log(process, f"job {job_id}: storing its failure failed")
         emulator.resume()
 

@@ -139,6 +139,20 @@ def test_graph_matches_cypher(binary: Path, tmp_path: Path, shared_neo4j: str) -
         process.stop()
 
 
+def check_single_copies(client: Client, uri: str, user_id: str) -> list[list]:
+    """Check that Neo4j keeps one node per API node of the user, and return its rows."""
+    graph = read_graph(client, user_id)
+    rows = run_cypher(
+        uri,
+        "MATCH (c:Concept {user_id: $user_id}) RETURN c.id, count(*) AS copies ORDER BY c.id",
+        user_id=user_id,
+    )
+    assert rows, "no concepts were stored"
+    assert all(copies == 1 for _, copies in rows), f"duplicate nodes: {rows}"
+    assert [row[0] for row in rows] == sorted(node["id"] for node in graph["nodes"])
+    return rows
+
+
 def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
     neo4j = Neo4jServer(tmp_path / "neo4j")
     uri = neo4j.start()
@@ -168,16 +182,7 @@ def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
         job = wait_for_job(client, again["job_id"], 300).job
         assert job["status"] == "succeeded", f"reprocess failed: {job}\n{process.stderr_tail()}"
         assert get_job(client, again["job_id"])["error"] is None
-
-        graph = read_graph(client, result["user_id"])
-        rows = run_cypher(
-            uri,
-            "MATCH (c:Concept {user_id: $user_id}) RETURN c.id, count(*) AS copies ORDER BY c.id",
-            user_id=result["user_id"],
-        )
-        assert rows, "reprocessing stored no concepts"
-        assert all(copies == 1 for _, copies in rows), f"duplicate nodes: {rows}"
-        assert [row[0] for row in rows] == sorted(node["id"] for node in graph["nodes"])
+        check_single_copies(client, uri, result["user_id"])
     finally:
         if process is not None:
             process.stop()
@@ -187,7 +192,9 @@ def test_outage_fails_graph_stage(binary: Path, tmp_path: Path) -> None:
 def wait_until(condition, description: str, process: ServerProcess) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
-        assert time.monotonic() < deadline, f"{description} within {WAIT_SECONDS} s:\n{process.stderr_tail()}"
+        assert time.monotonic() < deadline, (
+            f"{description} within {WAIT_SECONDS} s:\n{process.stderr_tail()}"
+        )
         time.sleep(0.1)
 
 
@@ -210,7 +217,9 @@ def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path) -> None
         wait_until(decoding, "the job did not reach decode", process)
         neo4j.stop()
         retry_line = f"job {job_id} recording {result['recording_id']} stopped in stage graph"
-        wait_until(lambda: retry_line in process.stderr_text(), "no retry after the graph stage", process)
+        wait_until(
+            lambda: retry_line in process.stderr_text(), "no retry after the graph stage", process
+        )
         neo4j.start()
 
         seconds = wav_seconds(tmp_path / "story.wav")
@@ -218,15 +227,7 @@ def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path) -> None
         assert job["status"] == "succeeded", f"job after the outage: {job}\n{process.stderr_tail()}"
         assert job["attempts"] >= 2, f"the job did not run again: {job}"
         assert job["error"] is None, job
-        graph = read_graph(client, user["id"])
-        rows = run_cypher(
-            uri,
-            "MATCH (c:Concept {user_id: $user_id}) RETURN c.id, count(*) AS copies ORDER BY c.id",
-            user_id=user["id"],
-        )
-        assert rows, "the retried job stored no concepts"
-        assert all(copies == 1 for _, copies in rows), f"duplicate nodes: {rows}"
-        assert [row[0] for row in rows] == sorted(node["id"] for node in graph["nodes"])
+        rows = check_single_copies(client, uri, user["id"])
         report_figures(
             "Neo4j stopped during a job", {"job runs": job["attempts"], "nodes checked": len(rows)}
         )
