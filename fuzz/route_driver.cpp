@@ -43,12 +43,13 @@ RouteResult RouteDriver::Send(bhttp::verb method, std::string_view target, std::
   }
   try {
     http::Response response = match->route->handler(request);
+    std::string raw_body = http::ReadWholeBody(response);
     boost::system::error_code error;
-    boost::json::value parsed = boost::json::parse(response.body, error);
+    boost::json::value parsed = boost::json::parse(raw_body, error);
     return {static_cast<unsigned>(response.status),
             {},
             error ? boost::json::value() : parsed,
-            std::move(response.body)};
+            std::move(raw_body)};
   } catch (const http::HttpError& error) {
     return {static_cast<unsigned>(error.status()), error.code(), {}, {}};
   } catch (const std::exception& error) {

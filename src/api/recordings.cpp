@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include "api/audio_parts.h"
 #include "api/byte_range.h"
@@ -84,6 +86,26 @@ http::Response ReadRecording(ApiContext& context, http::Request& request) {
   return http::JsonResponse(status::ok, RecordingView(recording));
 }
 
+// Returns a stream of the bytes [first, last] of recording `id`, a stored
+// part at most a piece, whose first piece `head` (up to the end of its part)
+// was already read.
+http::BodyStream StreamRecordingBytes(store::DocumentStore& documents, std::string id,
+                                      uint64_t part_bytes, ByteRange bytes, std::string head) {
+  uint64_t next_byte = bytes.first + head.size();
+  auto next = [&documents, id = std::move(id), part_bytes, last = bytes.last, next_byte,
+               head = std::move(head)]() mutable {
+    if (!head.empty()) {
+      return std::exchange(head, std::string());
+    }
+    uint64_t part_end = (next_byte / part_bytes + 1) * part_bytes - 1;
+    std::string piece =
+        ReadRecordingBytes(documents, id, part_bytes, next_byte, std::min(last, part_end));
+    next_byte += piece.size();
+    return piece;
+  };
+  return {bytes.last - bytes.first + 1, std::move(next)};
+}
+
 http::Response DownloadAudio(ApiContext& context, http::Request& request) {
   const std::string& id = request.PathParam("recording_id");
   auto recording = LoadOrThrow(context.documents, "recordings", "recording", id);
@@ -108,22 +130,28 @@ http::Response DownloadAudio(ApiContext& context, http::Request& request) {
     throw error;
   }
 
-  // NOTE: the selected bytes are assembled in memory; a streaming body would
-  // keep memory flat for very long recordings.
+  // The first part's bytes are read here, so that a missing recording still
+  // gets a 404. The rest streams a part at a time, so that memory stays flat
+  // for long recordings.
   ByteRange bytes =
       range.status == RangeStatus::kSatisfiable ? range.range : ByteRange{0, size - 1};
+  uint64_t head_last = std::min(bytes.last, (bytes.first / part_bytes + 1) * part_bytes - 1);
   http::Response response;
   response.content_type = std::string(fields.at("content_type").as_string());
   response.headers.emplace_back("Accept-Ranges", "bytes");
   response.headers.emplace_back("ETag", etag);
   try {
-    response.body = ReadRecordingBytes(context.documents, id, part_bytes, bytes.first, bytes.last);
+    response.body = ReadRecordingBytes(context.documents, id, part_bytes, bytes.first, head_last);
   } catch (const std::runtime_error& error) {
     auto current = context.documents.Get("recordings/" + id);
     if (!current || current->fields.contains("deleting")) {
       throw http::NotFound(fmt::format("recording \"{}\" was deleted during the download", id));
     }
     throw;
+  }
+  if (head_last < bytes.last) {
+    response.stream = StreamRecordingBytes(context.documents, id, part_bytes, bytes,
+                                           std::exchange(response.body, std::string()));
   }
   if (range.status == RangeStatus::kSatisfiable) {
     response.status = status::partial_content;

@@ -6,12 +6,14 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 #include "http/errors.h"
 #include "store/document_store.h"
@@ -49,9 +51,10 @@ std::string PickRequestId(std::string_view sent) {
   return usable ? std::string(sent) : util::GenerateId();
 }
 
-bhttp::response<bhttp::string_body> ToBeast(Response& response, const Exchange& exchange,
-                                            unsigned version) {
-  bhttp::response<bhttp::string_body> out{response.status, version};
+// Sets the status line and headers of `out` from `response`.
+template <typename Body>
+void SetHead(bhttp::response<Body>& out, Response& response, const Exchange& exchange) {
+  out.result(response.status);
   out.set(bhttp::field::server, "talegraph/" TALEGRAPH_VERSION);
   out.set("X-Request-ID", exchange.request_id);
   if (!response.content_type.empty()) {
@@ -60,10 +63,71 @@ bhttp::response<bhttp::string_body> ToBeast(Response& response, const Exchange& 
   for (auto& [name, value] : response.headers) {
     out.insert(name, value);
   }
-  out.body() = std::move(response.body);
   out.keep_alive(exchange.keep_alive);
+}
+
+bhttp::response<bhttp::string_body> ToBeast(Response& response, const Exchange& exchange,
+                                            unsigned version) {
+  bhttp::response<bhttp::string_body> out{response.status, version};
+  SetHead(out, response, exchange);
+  out.body() = std::move(response.body);
   out.prepare_payload();
   return out;
+}
+
+// Logs the request line of a written response.
+void LogResponse(const Exchange& exchange, bhttp::status status, uint64_t bytes,
+                 const std::string& failure) {
+  double milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - exchange.start)
+          .count();
+  spdlog::info("{} {} {} {}B {:.2f}ms request_id={}{}", exchange.method, exchange.target,
+               static_cast<unsigned>(status), bytes, milliseconds, exchange.request_id,
+               failure.empty() ? "" : fmt::format(" write_failed=\"{}\"", failure));
+}
+
+// Writes the head of `response`, then each piece of its stream as it comes
+// from the worker pool. Returns the bytes of the body sent, and sets
+// `failure` when the body stopped short.
+asio::awaitable<uint64_t> WriteStreamed(Connection& connection, const ConnectionContext& context,
+                                        const Exchange& exchange, Response& response,
+                                        unsigned version, std::string& failure) {
+  BodyStream& body = *response.stream;
+  bhttp::response<bhttp::empty_body> head{response.status, version};
+  SetHead(head, response, exchange);
+  head.content_length(body.size);
+  bhttp::response_serializer<bhttp::empty_body> serializer{head};
+  connection.stream.expires_after(context.server.body_timeout);
+  auto [error, written] =
+      co_await bhttp::async_write_header(connection.stream, serializer, kTupleAwaitable);
+  (void)written;
+  uint64_t sent = 0;
+  while (!error && sent < body.size) {
+    std::string piece;
+    try {
+      piece = co_await asio::co_spawn(
+          context.workers, [&body]() -> asio::awaitable<std::string> { co_return body.next(); },
+          asio::use_awaitable);
+    } catch (const std::exception& problem) {
+      failure = fmt::format("reading the body failed at byte {}: {}", sent, problem.what());
+      spdlog::error("request_id={} response body stopped after {} of {} bytes: {}",
+                    exchange.request_id, sent, body.size, problem.what());
+      co_return sent;
+    }
+    if (piece.empty() || piece.size() > body.size - sent) {
+      failure = fmt::format("the body stream gave {} bytes at byte {} of {}", piece.size(), sent,
+                            body.size);
+      co_return sent;
+    }
+    connection.stream.expires_after(context.server.body_timeout);
+    std::tie(error, written) =
+        co_await asio::async_write(connection.stream, asio::buffer(piece), kTupleAwaitable);
+    sent += written;
+  }
+  if (error) {
+    failure = error.message();
+  }
+  co_return sent;
 }
 
 // Writes `response` and logs the request line. Returns false when the
@@ -74,19 +138,20 @@ asio::awaitable<bool> WriteResponse(Connection& connection, const ConnectionCont
   if (context.stopping) {
     exchange.keep_alive = false;
   }
+  if (response.stream) {
+    std::string failure;
+    uint64_t sent =
+        co_await WriteStreamed(connection, context, exchange, response, version, failure);
+    LogResponse(exchange, response.status, sent, failure);
+    co_return failure.empty() && exchange.keep_alive;
+  }
+
   auto message = ToBeast(response, exchange, version);
   size_t bytes = message.body().size();
-
   connection.stream.expires_after(context.server.body_timeout);
   auto [error, written] = co_await bhttp::async_write(connection.stream, message, kTupleAwaitable);
   (void)written;
-
-  double milliseconds =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - exchange.start)
-          .count();
-  spdlog::info("{} {} {} {}B {:.2f}ms request_id={}{}", exchange.method, exchange.target,
-               static_cast<unsigned>(response.status), bytes, milliseconds, exchange.request_id,
-               error ? fmt::format(" write_failed=\"{}\"", error.message()) : "");
+  LogResponse(exchange, response.status, bytes, error ? error.message() : "");
   co_return !error && exchange.keep_alive;
 }
 

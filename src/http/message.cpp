@@ -1,6 +1,9 @@
 #include "http/message.h"
 
+#include <fmt/format.h>
+
 #include <boost/json/serialize.hpp>
+#include <stdexcept>
 
 namespace talegraph::http {
 
@@ -36,6 +39,22 @@ Response EmptyResponse(boost::beast::http::status status) {
   response.status = status;
   response.content_type.clear();
   return response;
+}
+
+std::string ReadWholeBody(Response& response) {
+  if (!response.stream) {
+    return response.body;
+  }
+  std::string body;
+  while (body.size() < response.stream->size) {
+    std::string piece = response.stream->next();
+    if (piece.empty() || piece.size() > response.stream->size - body.size()) {
+      throw std::logic_error(fmt::format("a body stream returned {} bytes at byte {} of {}",
+                                         piece.size(), body.size(), response.stream->size));
+    }
+    body += piece;
+  }
+  return body;
 }
 
 }  // namespace talegraph::http

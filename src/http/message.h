@@ -6,6 +6,8 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,12 +37,29 @@ struct Request {
   std::string_view Header(std::string_view name) const;
 };
 
+// A response body sent in pieces, so that a large one is never held in
+// memory whole.
+struct BodyStream {
+  // Bytes of the whole body, sent as Content-Length.
+  uint64_t size = 0;
+  // Returns the next piece, not empty and not past `size`. The connection
+  // calls it on the worker pool until `size` bytes came. It may throw, and
+  // the connection then closes, because the status line is already sent.
+  std::function<std::string()> next;
+};
+
 struct Response {
   boost::beast::http::status status = boost::beast::http::status::ok;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body comes from here and `body` stays empty.
+  std::optional<BodyStream> stream;
 };
+
+// Returns the whole body of `response`, reading its stream to the end, for
+// callers that serve handlers in process.
+std::string ReadWholeBody(Response& response);
 
 // Returns a response with `value` serialized as its JSON body.
 Response JsonResponse(boost::beast::http::status status, const boost::json::value& value);
