@@ -63,7 +63,7 @@ class ChunkAnalysis {
       if (span.type == SpanType::kRun) {
         SplitRun(span);
       } else {
-        Add(span.begin, span.end, span.kind, span.title_case);
+        Add(NameBegin(span), span.end, span.kind, span.title_case);
       }
     }
     return std::move(tallies_);
@@ -172,7 +172,7 @@ CorpusStats CountCorpus(const std::vector<std::string>& texts) {
       if (span.type == SpanType::kRun) {
         ForEachPhrase(tokens, span, [&](const std::string& key) { keys.insert(key); });
       } else {
-        keys.insert(KeyOf(tokens, span.begin, span.end));
+        keys.insert(KeyOf(tokens, NameBegin(span), span.end));
       }
     }
     keys.erase("");

@@ -27,10 +27,9 @@ inline constexpr size_t kMinPhraseOccurrences = 2;
 // and df = corpus.chunks_with_key[key], and the factor is kNamedKindFactor
 // for kinds person, place and time, else 1. Ties are broken by key, so the
 // output depends only on the input. Relations are left empty: the graph
-// joins concepts that occur in the same chunk.
-//
-// NOTE: a name with and without its title ("Aunt Martha", "Martha") gets
-// two keys, so the graph keeps two nodes for one person.
+// joins concepts that occur in the same chunk. A kinship title is left out
+// of a name ("Aunt Martha" is "Martha"), but a form of address is kept
+// ("Mrs Smith" and "Mr Smith" stay two people).
 class KeyphraseExtractor final : public ConceptExtractor {
  public:
   ChunkConcepts Extract(const std::string& chunk_id, const std::string& text,

@@ -91,7 +91,7 @@ class SpanFinder {
     if (end == i + 1) {
       return std::nullopt;
     }
-    return Span{i, end, SpanType::kName, kPerson, !cased_};
+    return Span{i, end, SpanType::kName, kPerson, !cased_, IsKinshipTitle(title.folded)};
   }
 
   std::optional<Span> MatchTwoWordPlace(size_t i) const {
@@ -169,6 +169,8 @@ class SpanFinder {
 };
 
 }  // namespace
+
+size_t NameBegin(const Span& span) { return span.kinship_title ? span.begin + 1 : span.begin; }
 
 std::vector<Span> FindSpans(const std::vector<Token>& tokens, bool cased) {
   return SpanFinder(tokens, cased).Find();

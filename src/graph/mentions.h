@@ -34,7 +34,15 @@ struct Span {
   // Whether the display name should be title-cased, because the name was
   // recognized from a word list in text without casing.
   bool title_case = false;
+  // Whether a person name starts with a kinship title ("Aunt Martha"),
+  // which its key and display name leave out, so that "Aunt Martha" and a
+  // later "Martha" are one person.
+  bool kinship_title = false;
 };
+
+// Returns the first token of the span's key and display name: past a
+// kinship title, else `span.begin`.
+size_t NameBegin(const Span& span);
 
 // Finds the spans of `tokens`, in order and without overlap. `cased` is
 // whether capitals mark names in this text (see HasCasing).

@@ -95,6 +95,13 @@ bool IsPersonTitle(std::string_view word) {
   return words.contains(word);
 }
 
+bool IsKinshipTitle(std::string_view word) {
+  static const WordSet words = {"aunt",        "auntie", "aunty",  "uncle",  "grandma",
+                                "grandpa",     "granny", "nana",   "gramps", "grandmother",
+                                "grandfather", "cousin", "sister", "brother"};
+  return words.contains(word);
+}
+
 bool IsCasedPersonTitle(std::string_view word) {
   static const WordSet words = {"father",    "mother",   "sister", "brother", "doctor",
                                 "professor", "reverend", "pastor", "captain", "sergeant",

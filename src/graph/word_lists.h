@@ -21,6 +21,11 @@ bool IsFillerPair(std::string_view first, std::string_view second);
 // follows them, in any casing: "aunt", "uncle", "grandma", "mr", "mister".
 bool IsPersonTitle(std::string_view word);
 
+// Family titles among the person titles ("aunt", "grandpa", "cousin", and
+// "sister" and "brother" before a capitalized name), which name the
+// relation rather than the person, unlike "mr" or "doctor".
+bool IsKinshipTitle(std::string_view word);
+
 // Words that are a title only before a capitalized name, because alone they
 // are common nouns: "father" in "Father Murphy", "doctor" in "Doctor Lee".
 bool IsCasedPersonTitle(std::string_view word);
