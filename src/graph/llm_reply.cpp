@@ -128,7 +128,7 @@ void ReadEntities(const json::array& entities, ReplyConcepts& reply) {
       throw InvalidReplyError(fmt::format("{}.kind \"{}\" is not one of person, place, time, topic",
                                           where, util::Printable(kind)));
     }
-    std::string key = NormalizeKey(name);
+    std::string key = NormalizeNameKey(name);
     if (key.empty()) {
       ++reply.dropped_entities;
       continue;
@@ -151,7 +151,7 @@ void ReadRelations(const json::array& relations, ReplyConcepts& reply) {
     for (auto [field, key] :
          {std::pair{"source", &parsed.source_key}, std::pair{"target", &parsed.target_key}}) {
       std::string_view name = StringField(relation, field, where);
-      *key = NormalizeKey(name);
+      *key = NormalizeNameKey(name);
       if (!keys.contains(*key)) {
         throw InvalidReplyError(
             fmt::format("{}.{} \"{}\" is not an entity name", where, field, util::Printable(name)));

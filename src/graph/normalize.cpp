@@ -393,6 +393,12 @@ std::string NormalizeKey(std::string_view phrase) {
   return KeyOf(tokens, 0, tokens.size());
 }
 
+std::string NormalizeNameKey(std::string_view name) {
+  std::vector<Token> tokens = Tokenize(name);
+  size_t begin = tokens.size() > 1 && IsKinshipTitle(tokens[0].folded) ? 1 : 0;
+  return KeyOf(tokens, begin, tokens.size());
+}
+
 bool HasCasing(std::string_view text) {
   bool upper = false;
   bool lower = false;

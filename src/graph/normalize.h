@@ -53,6 +53,11 @@ std::string StemWord(std::string_view folded);
 // gives "aunt martha hors".
 std::string NormalizeKey(std::string_view phrase);
 
+// Returns the key of a name, as NormalizeKey does but without a leading
+// kinship title, the way keyphrase extraction keys names: "Aunt Martha"
+// gives "martha", "Mrs Smith" gives "mrs smith".
+std::string NormalizeNameKey(std::string_view name);
+
 // Returns the key of tokens [begin, end) of a Tokenize result.
 std::string KeyOf(const std::vector<Token>& tokens, size_t begin, size_t end);
 

@@ -116,20 +116,22 @@ TEST_F(LlmExtractorTest, ValidReplyGivesNormalizedConcepts) {
   ChunkConcepts result = Extract(StubConfig("gpt-test"));
 
   // Person and place weigh kNamedKindFactor, the topic 1; "the" has no
-  // content word and is dropped.
-  ASSERT_EQ(KeysOf(result), (std::vector<std::string>{"aunt martha", "chicago", "hors"}));
-  EXPECT_EQ(result.concepts[0].name, "Aunt Martha's");
-  EXPECT_EQ(result.concepts[0].kind, "person");
+  // content word and is dropped. "Aunt Martha's" keys as "martha", as
+  // keyphrase extraction keys it.
+  ASSERT_EQ(KeysOf(result), (std::vector<std::string>{"chicago", "martha", "hors"}));
+  EXPECT_EQ(result.concepts[0].kind, "place");
   EXPECT_DOUBLE_EQ(result.concepts[0].weight, kNamedKindFactor);
-  EXPECT_EQ(result.concepts[1].kind, "place");
+  EXPECT_EQ(result.concepts[1].name, "Aunt Martha's");
+  EXPECT_EQ(result.concepts[1].kind, "person");
+  EXPECT_DOUBLE_EQ(result.concepts[1].weight, kNamedKindFactor);
   EXPECT_EQ(result.concepts[2].kind, "topic");
   EXPECT_DOUBLE_EQ(result.concepts[2].weight, 1.0);
 
   ASSERT_EQ(result.relations.size(), 2u);
-  EXPECT_EQ(result.relations[0].source_key, "aunt martha");
+  EXPECT_EQ(result.relations[0].source_key, "martha");
   EXPECT_EQ(result.relations[0].target_key, "chicago");
   EXPECT_EQ(result.relations[0].label, "lived in");
-  EXPECT_EQ(result.relations[1].source_key, "aunt martha");
+  EXPECT_EQ(result.relations[1].source_key, "martha");
   EXPECT_EQ(result.relations[1].target_key, "hors");
 }
 
@@ -167,7 +169,7 @@ TEST_F(LlmExtractorTest, RequestAsksForTheSchema) {
 
 TEST_F(LlmExtractorTest, MaxConceptsCutsRelationsToo) {
   ChunkConcepts result = Extract(StubConfig("gpt-test"), 2);
-  EXPECT_EQ(KeysOf(result), (std::vector<std::string>{"aunt martha", "chicago"}));
+  EXPECT_EQ(KeysOf(result), (std::vector<std::string>{"chicago", "martha"}));
   ASSERT_EQ(result.relations.size(), 1u);
   EXPECT_EQ(result.relations[0].target_key, "chicago");
 }
@@ -204,7 +206,7 @@ TEST_F(LlmExtractorTest, InvalidReplyIsRetried) {
   EXPECT_EQ(retry_messages[2].at("role").as_string(), "user");
   std::string correction(retry_messages[2].at("content").as_string());
   EXPECT_NE(correction.find("the message content is not JSON"), std::string::npos) << correction;
-  EXPECT_EQ(KeysOf(result), (std::vector<std::string>{"aunt martha", "chicago", "hors"}));
+  EXPECT_EQ(KeysOf(result), (std::vector<std::string>{"chicago", "martha", "hors"}));
   EXPECT_EQ(result.relations.size(), 2u);
   EXPECT_NE(log_.text().find("reply 1 of 2 is invalid"), std::string::npos);
 }
@@ -219,7 +221,7 @@ TEST_F(LlmExtractorTest, NoInvalidReplyRetriesWhenZero) {
 TEST_F(LlmExtractorTest, RateLimitThenSuccess) {
   ChunkConcepts result = Extract(StubConfig("rate-limit-2"));
   EXPECT_EQ(stub_->Requests().size(), 3u);
-  EXPECT_EQ(KeysOf(result), (std::vector<std::string>{"aunt martha", "chicago", "hors"}));
+  EXPECT_EQ(KeysOf(result), (std::vector<std::string>{"chicago", "martha", "hors"}));
   EXPECT_NE(log_.text().find("got status 429"), std::string::npos);
 }
 

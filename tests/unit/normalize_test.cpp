@@ -54,6 +54,17 @@ TEST(NormalizeKey, PossessivesAreRemoved) {
   }
 }
 
+TEST(NormalizeNameKey, KinshipTitleIsDropped) {
+  const KeyCase cases[] = {
+      {"Aunt Martha", "martha"},  {"aunt martha's", "martha"},  {"Grandpa Joe", "joe"},
+      {"Mrs Smith", "mrs smith"}, {"Doctor Lee", "doctor lee"}, {"Aunt", "aunt"},
+      {"Chicago", "chicago"},
+  };
+  for (const KeyCase& test_case : cases) {
+    EXPECT_EQ(NormalizeNameKey(test_case.phrase), test_case.expected_key) << test_case.phrase;
+  }
+}
+
 TEST(NormalizeKey, FillersAreDropped) {
   const KeyCase cases[] = {
       {"um horses", "hors"},      {"uh, the uh farm", "farm"}, {"you know horses", "hors"},
