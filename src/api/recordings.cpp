@@ -86,6 +86,11 @@ http::Response ReadRecording(ApiContext& context, http::Request& request) {
   return http::JsonResponse(status::ok, RecordingView(recording));
 }
 
+// Largest download read whole before its status line is sent, so that a
+// recording deleted during its download still gets a 404. Larger ones
+// stream, which keeps memory flat but can end short after a 200.
+constexpr uint64_t kMaxWholeDownloadBytes = 8 * 1024 * 1024;
+
 // Returns a stream of the bytes [first, last] of recording `id`, a stored
 // part at most a piece, whose first piece `head` (up to the end of its part)
 // was already read.
@@ -130,12 +135,14 @@ http::Response DownloadAudio(ApiContext& context, http::Request& request) {
     throw error;
   }
 
-  // The first part's bytes are read here, so that a missing recording still
-  // gets a 404. The rest streams a part at a time, so that memory stays flat
-  // for long recordings.
+  // Up to kMaxWholeDownloadBytes are read here. Beyond that, only the first
+  // part is, so that a missing recording still gets a 404, and the rest
+  // streams a part at a time.
   ByteRange bytes =
       range.status == RangeStatus::kSatisfiable ? range.range : ByteRange{0, size - 1};
-  uint64_t head_last = std::min(bytes.last, (bytes.first / part_bytes + 1) * part_bytes - 1);
+  uint64_t head_last = bytes.last - bytes.first < kMaxWholeDownloadBytes
+                           ? bytes.last
+                           : std::min(bytes.last, (bytes.first / part_bytes + 1) * part_bytes - 1);
   http::Response response;
   response.content_type = std::string(fields.at("content_type").as_string());
   response.headers.emplace_back("Accept-Ranges", "bytes");
