@@ -117,6 +117,7 @@ asio::awaitable<uint64_t> WriteStreamed(Connection& connection, const Connection
     if (piece.empty() || piece.size() > body.size - sent) {
       failure = fmt::format("the body stream gave {} bytes at byte {} of {}", piece.size(), sent,
                             body.size);
+      spdlog::error("request_id={} response body stopped: {}", exchange.request_id, failure);
       co_return sent;
     }
     connection.stream.expires_after(context.server.body_timeout);

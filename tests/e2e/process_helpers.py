@@ -185,6 +185,15 @@ class ServerProcess:
     def stderr_tail(self, lines: int = 30) -> str:
         return text_tail(self.stderr_text(), lines)
 
+    def wait_for_log(self, text: str, timeout: float) -> None:
+        """Wait until the server's stderr contains `text`; raise AssertionError after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        while text not in self.stderr_text():
+            assert time.monotonic() < deadline, (
+                f"the server did not log {text!r} within {timeout} s:\n{self.stderr_tail()}"
+            )
+            time.sleep(0.2)
+
     def wait_until_healthy(self) -> None:
         """Poll GET /health until it returns 200.
 

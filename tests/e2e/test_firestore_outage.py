@@ -78,15 +78,6 @@ def test_outage_answers_503_then_recovers(binary: Path, tmp_path: Path, emulator
         process.stop()
 
 
-def wait_for_log(process: ServerProcess, text: str, timeout: float = LOG_WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in process.stderr_text():
-        assert time.monotonic() < deadline, (
-            f"the server did not log {text!r} within {timeout} s:\n{process.stderr_tail()}"
-        )
-        time.sleep(0.2)
-
-
 def start_story_job(client: Client, folder: Path) -> tuple[dict, float]:
     """Upload the story for a new user; return the complete response and the speech's seconds."""
     require_tool("flite")
@@ -140,7 +131,9 @@ def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path, emulato
     job_id = result["job_id"]
     try:
         assert_unavailable(client, "GET", f"/v1/jobs/{job_id}")
-        wait_for_log(process, f"job {job_id} recording {result['recording_id']} stopped in stage")
+        process.wait_for_log(
+            f"job {job_id} recording {result['recording_id']} stopped in stage", LOG_WAIT_SECONDS
+        )
         emulator.resume()
 
         job = wait_for_job(client, job_id, 2 * job_timeout(seconds)).job
@@ -168,7 +161,7 @@ def test_outage_during_a_job_without_retries_fails_it(
     process, client, result, seconds = start_job_and_pause(binary, tmp_path, emulator, 0)
     job_id = result["job_id"]
     try:
-        wait_for_log(process, f"job {job_id}: storing its failure failed")
+        process.wait_for_log(f"job {job_id}: storing its failure failed", LOG_WAIT_SECONDS)
         emulator.resume()
 
         job = wait_for_job(client, job_id, job_timeout(seconds)).job

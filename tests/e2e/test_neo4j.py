@@ -217,9 +217,7 @@ def test_outage_during_a_job_runs_it_again(binary: Path, tmp_path: Path) -> None
         wait_until(decoding, "the job did not reach decode", process)
         neo4j.stop()
         retry_line = f"job {job_id} recording {result['recording_id']} stopped in stage graph"
-        wait_until(
-            lambda: retry_line in process.stderr_text(), "no retry after the graph stage", process
-        )
+        process.wait_for_log(retry_line, WAIT_SECONDS)
         neo4j.start()
 
         seconds = wav_seconds(tmp_path / "story.wav")

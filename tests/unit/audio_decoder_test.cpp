@@ -22,6 +22,7 @@
 #include "audio/byte_source.h"
 #include "audio/decoder.h"
 #include "store/sqlite_document_store.h"
+#include "unit/wav_header.h"
 
 namespace talegraph::audio {
 namespace {
@@ -322,30 +323,7 @@ TEST_F(AudioDecoderTest, EmptyInputFails) {
 // Returns a canonical 16-bit mono PCM WAV file of `data_bytes` zero bytes whose
 // header declares `sample_rate`.
 std::string WavWithSampleRate(uint32_t sample_rate, uint32_t data_bytes) {
-  std::string wav;
-  auto append32 = [&wav](uint32_t value) {
-    for (int shift = 0; shift < 32; shift += 8) {
-      wav.push_back(static_cast<char>((value >> shift) & 0xff));
-    }
-  };
-  auto append16 = [&wav](uint16_t value) {
-    wav.push_back(static_cast<char>(value & 0xff));
-    wav.push_back(static_cast<char>(value >> 8));
-  };
-  wav += "RIFF";
-  append32(36 + data_bytes);
-  wav += "WAVEfmt ";
-  append32(16);
-  append16(1);  // PCM
-  append16(1);  // channels
-  append32(sample_rate);
-  append32(sample_rate * 2);  // byte rate, wrapping like a corrupt header's
-  append16(2);                // block align
-  append16(16);               // bits a sample
-  wav += "data";
-  append32(data_bytes);
-  wav.append(data_bytes, '\0');
-  return wav;
+  return test_audio::WavHeader(sample_rate, data_bytes) + std::string(data_bytes, '\0');
 }
 
 // A header that declared about 2 GHz once made libswresample allocate 2 GB.

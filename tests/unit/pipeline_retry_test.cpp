@@ -24,14 +24,15 @@
 #include "store/sqlite_document_store.h"
 #include "store/sqlite_graph_store.h"
 #include "store/store_error.h"
+#include "unit/wav_header.h"
 
 namespace talegraph::pipeline {
 namespace {
 
 constexpr char kOutageMessage[] = "test store is unavailable";
 
-// Forwards to `inner`, except that the next `failing` calls of any kind
-// throw StoreError, as a Firestore whose request retries ran out does.
+// Forwards to `inner`, except that the next `count` calls given to
+// FailNextCalls, of any kind, throw StoreError, as a Firestore whose request retries ran out does.
 class OutageDocumentStore final : public store::DocumentStore {
  public:
   explicit OutageDocumentStore(store::DocumentStore& inner) : inner_(inner) {}
@@ -124,27 +125,13 @@ class StoryTranscriber final : public asr::Transcriber {
 // Returns a 16 kHz mono 16-bit WAV file of two seconds of a quiet square wave.
 std::string TwoSecondWav() {
   constexpr uint32_t kRate = 16000;
-  constexpr uint32_t kDataBytes = 2 * kRate * 2;
-  std::string wav;
-  auto append = [&wav](uint32_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) {
-      wav.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-    }
-  };
-  wav += "RIFF";
-  append(36 + kDataBytes, 4);
-  wav += "WAVEfmt ";
-  append(16, 4);
-  append(1, 2);  // PCM
-  append(1, 2);  // channels
-  append(kRate, 4);
-  append(kRate * 2, 4);
-  append(2, 2);   // block align
-  append(16, 2);  // bits a sample
-  wav += "data";
-  append(kDataBytes, 4);
-  for (uint32_t i = 0; i < kDataBytes / 2; ++i) {
-    append((i / 20) % 2 == 0 ? 1000 : static_cast<uint16_t>(-1000), 2);
+  constexpr uint32_t kSamples = 2 * kRate;
+  std::string wav = test_audio::WavHeader(kRate, 2 * kSamples);
+  for (uint32_t i = 0; i < kSamples; ++i) {
+    int16_t sample = (i / 20) % 2 == 0 ? 1000 : -1000;
+    auto bits = static_cast<uint16_t>(sample);
+    wav.push_back(static_cast<char>(bits & 0xff));
+    wav.push_back(static_cast<char>(bits >> 8));
   }
   return wav;
 }
@@ -157,7 +144,7 @@ class PipelineRetryTest : public ::testing::Test {
     extractor_ = graph::MakeConceptExtractor(config_);
   }
 
-  // Stores `audio` as a recording of user u1 with a queued job; returns the job id.
+  // Stores `audio` as a recording of user u1 with a queued job. Returns the job id.
   std::string StoreJob(const std::string& audio) {
     constexpr size_t kPartBytes = 4096;
     api::RecordingPartWriter writer(sqlite_, "r1", kPartBytes);
